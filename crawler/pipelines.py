@@ -1,0 +1,77 @@
+"""Thin Scrapy wrappers around the Scrapy-free pipeline: normalize, then store."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from crawler.state import get_state
+from pipeline import dedup
+from pipeline.normalize import Normalizer
+
+
+@cache
+def shared_normalizer() -> Normalizer:
+    """One normalizer per process: the taxonomy and gazetteer load once for all sources."""
+    return Normalizer()
+
+
+class NormalizePipeline:
+    def __init__(self, crawler: Any, normalizer: Normalizer) -> None:
+        self.crawler = crawler
+        self.normalizer = normalizer
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NormalizePipeline:
+        return cls(crawler, shared_normalizer())
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        adapter = ItemAdapter(item)
+        doc = self.normalizer(
+            adapter["html"],
+            adapter["url"],
+            source=adapter["source"],
+            home_region=adapter.get("home_region"),
+            hints=adapter.get("hints"),
+            tree=adapter.pop("tree", None),
+        )
+        if doc.kind == "listing":
+            raise DropItem(f"listing page, not a document: {doc.url}")
+        if not (doc.title and doc.text.strip()):
+            state = get_state(self.crawler)
+            state.store.record_fetch(
+                run_id=state.run_id,
+                source=adapter["source"],
+                url=adapter["url"],
+                outcome="no-content",
+                error="no title or main text extracted",
+            )
+            raise DropItem(f"no title or main text extracted: {adapter['url']}")
+        adapter["document"] = doc
+        return item
+
+
+class StoragePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        adapter = ItemAdapter(item)
+        doc = adapter["document"]
+        get_state(self.crawler).store.add(
+            doc,
+            raw_html=adapter["html"].encode("utf-8"),
+            http=adapter.get("http"),
+            minhash=dedup.signature(doc.text),
+        )
+        return {"url": doc.url, "title": doc.title, "kind": doc.kind}
+
+    def close_spider(self, spider: Any = None) -> None:
+        get_state(self.crawler).store.flush()

@@ -1,0 +1,47 @@
+"""Scrapy settings for citynews: polite by default, offline-testable through a proxy."""
+
+BOT_NAME = "citynews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: at most two requests per domain at once, AutoThrottle adapts to the server.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+# Pages above this are cancelled while downloading, never held in memory.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "WARNING"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.LocalProxyMiddleware": 740,
+    "crawler.middlewares.FetchLogMiddleware": 540,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalizePipeline": 300,
+    "crawler.pipelines.StoragePipeline": 800,
+}
+
+# citynews' own settings (set by crawler.run from the CLI options)
+CITYNEWS_DB = "data/citynews.db"
+CITYNEWS_FULL = False
+CITYNEWS_PROXY = ""
+
+# Live progress line on a terminal; the extension stays unloaded when stderr is not a TTY.
+EXTENSIONS = {"crawler.extensions.ProgressExtension": 500}
+CITYNEWS_PROGRESS_INTERVAL = 2.0

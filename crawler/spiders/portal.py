@@ -1,0 +1,221 @@
+"""One spider class for every configured portal: feed, sitemap or listing, driven by data.
+
+``parse_*`` methods only route; each decision lives in a small ``_parse_<field>`` or
+``_follow_*`` method, and everything about the page's content is left to the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.state import get_state
+from pipeline.config import Source
+from pipeline.discovery import Link, parse_feed, parse_sitemap
+from pipeline.errors import InputError
+from pipeline.model import Hints
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, source: Source, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.name = source.name
+        self.allowed_domains = list(source.allowed_domains)
+        self.started = datetime.now().timestamp()
+        self.skipped_known = 0
+
+    # --- discovery ---------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        get_state(self.crawler).begin(self.source.name)
+        callback = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "listing": self.parse_listing,
+        }[self.source.kind]
+        for url in self.source.start_urls:
+            yield scrapy.Request(
+                url, callback=callback, dont_filter=True, meta={"citynews_kind": "listing"}
+            )
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        for link in self._parse_xml(parse_feed, response) or []:
+            yield from self._follow_document(
+                link, Hints(title=link.title, published=link.published)
+            )
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        links, nested = self._parse_xml(parse_sitemap, response) or ([], [])
+        for url in nested:
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, meta={"citynews_kind": "listing"}
+            )
+        for link in links:
+            yield from self._follow_document(link, Hints())
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if not self._is_html(response):
+            return
+        new = 0
+        for url in self._parse_links(response):
+            kind = self.source.page_kind(url)
+            if kind == "listing":
+                yield scrapy.Request(
+                    url, callback=self.parse_listing, meta={"citynews_kind": "listing"}
+                )
+            elif kind is not None:
+                requests = list(self._follow_document(Link(url), Hints()))
+                new += len(requests)
+                yield from requests
+        next_page = self._parse_next_page(response)
+        # A page that held only known items means the rest of the listing is known too.
+        if next_page and (new or self._full):
+            yield scrapy.Request(
+                next_page, callback=self.parse_listing, meta={"citynews_kind": "listing"}
+            )
+
+    def _parse_xml(self, parser: Any, response: Response) -> Any:
+        try:
+            return parser(response.body, response.url)
+        except InputError as exc:
+            logger.warning("%s: %s", self.source.name, exc)
+            state = get_state(self.crawler)
+            state.store.record_fetch(
+                run_id=state.run_id,
+                source=self.source.name,
+                url=response.url,
+                outcome="bad-xml",
+                status=response.status,
+                error=str(exc)[:300],
+            )
+            return None
+
+    def _parse_links(self, response: Response) -> list[str]:
+        seen: dict[str, None] = {}
+        for href in response.css("a::attr(href)").getall():
+            href = href.strip()
+            if href and not href.startswith(("#", "mailto:", "javascript:", "tel:")):
+                seen[response.urljoin(href).split("#", 1)[0]] = None
+        return list(seen)
+
+    def _parse_next_page(self, response: Response) -> str | None:
+        if not self.source.pagination_selector:
+            return None
+        href = response.css(f"{self.source.pagination_selector}::attr(href)").get()
+        return response.urljoin(href) if href else None
+
+    @property
+    def _full(self) -> bool:
+        return get_state(self.crawler).full
+
+    def _follow_document(self, link: Link, hints: Hints) -> Iterator[scrapy.Request]:
+        kind = self.source.page_kind(link.url)
+        if kind == "listing":
+            return
+        if kind is None and (self.source.article_patterns or self.source.event_patterns):
+            return
+        hints.kind = kind
+        known = get_state(self.crawler).known.get(link.url)
+        headers = {}
+        if known is not None:
+            changed = link.updated or link.published
+            if changed is None or (known["last_fetched"] or "") >= changed.strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ):
+                self.skipped_known += 1
+                return
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+        yield scrapy.Request(
+            link.url,
+            callback=self.parse_page,
+            headers=headers,
+            meta={"citynews_kind": kind or "article", "citynews_hints": hints},
+        )
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[dict[str, Any]]:
+        if response.status == 304 or not self._is_html(response):
+            return
+        yield {
+            "url": response.url,
+            "source": self.source.name,
+            "home_region": self.source.home_region,
+            "html": response.text,
+            "tree": response.selector.root,
+            "hints": self._parse_hints(response),
+            "http": self._parse_http(response),
+        }
+
+    def _parse_hints(self, response: Response) -> Hints:
+        hints = response.meta.get("citynews_hints") or Hints()
+        hints.selectors = dict(self.source.selectors)
+        return hints
+
+    def _parse_http(self, response: Response) -> dict[str, Any]:
+        def header(name: str) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+
+        return {
+            "url": response.url,
+            "status": response.status,
+            "content_type": header("Content-Type"),
+            "etag": header("ETag"),
+            "last_modified": header("Last-Modified"),
+        }
+
+    def _is_html(self, response: Response) -> bool:
+        content_type = (response.headers.get("Content-Type") or b"text/html").lower()
+        if content_type.startswith(HTML_TYPES):
+            return True
+        state = get_state(self.crawler)
+        state.store.record_fetch(
+            run_id=state.run_id,
+            source=self.source.name,
+            url=response.url,
+            outcome="not-html",
+            status=response.status,
+            error=content_type.decode("latin-1")[:100],
+        )
+        return False
+
+    def closed(self, reason: str) -> None:
+        state = get_state(self.crawler)
+        if state.run_id is None:
+            return
+        stats = state.store.stats.get(self.source.name)
+        pages = stats.pages if stats else 0
+        errors = stats.errors if stats else 0
+        documents = (stats.new + stats.updated + stats.unchanged) if stats else 0
+        if reason != "finished":
+            status = "aborted"
+        elif pages == 0 and errors:
+            status = "failed"
+        elif errors:
+            status = "partial"
+        else:
+            status = "ok"
+        message = f"{documents} documents, {self.skipped_known} known pages skipped"
+        state.store.finish_run(
+            state.run_id,
+            self.source.name,
+            status,
+            duration_s=datetime.now().timestamp() - self.started,
+            message=message,
+        )

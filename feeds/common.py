@@ -1,0 +1,144 @@
+"""Helpers shared by the feed, calendar and index writers: read-only access, sanitizing, dates.
+
+Everything here is deterministic: output bytes depend on the database only, never on the clock,
+so an unchanged database rebuilds byte-identical files.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nh3
+
+from pipeline.model import BERLIN, parse_iso
+
+# Tags that may carry active content or break a reader's layout: dropped with what they contain.
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"} - _DROP_WITH_CONTENT
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+GERMAN_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+
+
+def connect_readonly(db_path: Path | str) -> sqlite3.Connection:
+    """Open a citynews database for reading only (the feed layer never writes)."""
+    uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds exactly these bytes (mtime then stays)."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def clean_html(fragment: str | None) -> str:
+    """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
+    if not fragment:
+        return ""
+    return nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
+    """Text without any markup, whitespace collapsed, cut at a word boundary if too long."""
+    if not text:
+        return ""
+    # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag later.
+    text = _TAG.sub(
+        " ", html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    )
+    text = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    if max_chars and len(text) > max_chars:
+        cut = text[:max_chars].rsplit(" ", 1)[0]
+        text = cut.rstrip(",;:.-–") + " …"
+    return text
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an absolute http(s) URL, else None (never a javascript: link)."""
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    return None
+
+
+def join_url(base_url: str, name: str) -> str:
+    """Public URL of a published file; relative to the feed folder when no base URL is known."""
+    if not base_url:
+        return name
+    return base_url if not name else base_url.rstrip("/") + "/" + name
+
+
+def as_datetime(value: str | None) -> datetime | None:
+    """A stored ISO date or datetime as an aware datetime (a bare date = Berlin midnight)."""
+    parsed = parse_iso(value.replace("Z", "+00:00") if value else value)
+    if parsed is None:
+        return None
+    if isinstance(parsed, datetime):
+        return parsed
+    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=BERLIN)
+
+
+def utc_text(value: datetime) -> str:
+    """Sortable UTC key as stored in ``*_utc`` columns."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def german_date(value: date | datetime, *, with_time: bool = True) -> str:
+    """'Sa, 14. März 2026, 10:00 Uhr' in Berlin time; a bare date gets no time."""
+    day = value.astimezone(BERLIN) if isinstance(value, datetime) else value
+    text = f"{GERMAN_WEEKDAYS[day.weekday()]}, {day.day}. {GERMAN_MONTHS[day.month - 1]} {day.year}"
+    if with_time and isinstance(day, datetime):
+        text += f", {day:%H:%M} Uhr"
+    return text
+
+
+def short_date(value: date | datetime) -> str:
+    """'14.03.2026' in Berlin time."""
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN)
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"
+
+
+def upcoming_threshold(now: datetime) -> str:
+    """UTC key of today's Berlin midnight: events of today count as upcoming all day long."""
+    local = now.astimezone(BERLIN)
+    return utc_text(datetime(local.year, local.month, local.day, tzinfo=BERLIN))

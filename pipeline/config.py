@@ -1,0 +1,234 @@
+"""Sources as data: load and validate ``sources.toml``.
+
+Every problem is reported as a :class:`ConfigError` naming the file and the bad key,
+so a user who edits the file sees exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT / "data"
+DEFAULT_SOURCES = DATA_DIR / "sources.toml"
+SAMPLE_SOURCES = DATA_DIR / "sample" / "sources.toml"
+DEFAULT_DB = DATA_DIR / "citynews.db"
+DEFAULT_FEEDS_DIR = DATA_DIR / "feeds"
+
+KINDS = ("feed", "sitemap", "listing")
+SELECTOR_KEYS = ("title", "content", "date")
+DEFAULT_USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
+
+
+@dataclass(frozen=True)
+class CrawlerSettings:
+    user_agent: str = DEFAULT_USER_AGENT
+    concurrency_per_domain: int = 2
+    download_timeout: float = 30.0
+    retry_times: int = 2
+    max_page_bytes: int = 5 * 1024 * 1024
+    autothrottle: bool = True
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: str
+    kind: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    article_patterns: tuple[str, ...] = ()
+    event_patterns: tuple[str, ...] = ()
+    listing_patterns: tuple[str, ...] = ()
+    pagination_selector: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+    schedule: str = "0 */6 * * *"
+    home_region: str | None = None
+    licence: str = ""
+    verified: bool = True
+    enabled: bool = True
+
+    def page_kind(self, url: str) -> str | None:
+        """'listing', 'event' or 'article' when a configured pattern matches the URL.
+
+        Listing patterns win: pagination URLs often also look like article URLs.
+        """
+        for kind, patterns in (
+            ("listing", self.listing_patterns),
+            ("event", self.event_patterns),
+            ("article", self.article_patterns),
+        ):
+            if any(re.search(p, url) for p in patterns):
+                return kind
+        return None
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    path: Path
+    crawler: CrawlerSettings
+    sources: dict[str, Source]
+
+    def select(self, names: list[str] | tuple[str, ...] | None = None) -> list[Source]:
+        """The enabled sources, or exactly the named ones (unknown names are an error)."""
+        if not names:
+            return [s for s in self.sources.values() if s.enabled]
+        unknown = [n for n in names if n not in self.sources]
+        if unknown:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise ConfigError(f"unknown source {unknown[0]!r} in {self.path} (known: {known})")
+        return [self.sources[n] for n in names]
+
+
+def _expect(value: Any, typ: type | tuple[type, ...], where: str, what: str) -> Any:
+    if not isinstance(value, typ):
+        raise ConfigError(f"{where}: must be {what}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _str_list(table: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple:
+    if key not in table:
+        if required:
+            raise ConfigError(f"{where}.{key}: missing (a list of strings)")
+        return ()
+    items = _expect(table[key], list, f"{where}.{key}", "a list of strings")
+    for i, item in enumerate(items):
+        _expect(item, str, f"{where}.{key}[{i}]", "a string")
+    if required and not items:
+        raise ConfigError(f"{where}.{key}: must not be empty")
+    return tuple(items)
+
+
+def _patterns(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    patterns = _str_list(table, key, where)
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}.{key}[{i}]: bad regular expression: {exc}") from None
+    return patterns
+
+
+def _cron(expr: str, where: str) -> str:
+    fields = expr.split()
+    if len(fields) not in (5, 6):
+        raise ConfigError(f"{where}: cron expression needs 5 fields (6 with seconds), got {expr!r}")
+    return expr
+
+
+SOURCE_KEYS = {
+    "title",
+    "kind",
+    "start_urls",
+    "allowed_domains",
+    "article_patterns",
+    "event_patterns",
+    "listing_patterns",
+    "pagination_selector",
+    "selectors",
+    "schedule",
+    "home_region",
+    "licence",
+    "verified",
+    "enabled",
+}
+CRAWLER_KEYS = {f for f in CrawlerSettings.__dataclass_fields__}
+
+
+def _parse_source(name: str, table: Any, where: str) -> Source:
+    table = _expect(table, dict, where, "a table")
+    unknown = sorted(set(table) - SOURCE_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})"
+        )
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise ConfigError(f"{where}: source names use a-z, 0-9, '-' and '_' only")
+    if "title" not in table:
+        raise ConfigError(f"{where}.title: missing")
+    kind = table.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}.kind: must be one of {', '.join(KINDS)}, got {kind!r}")
+    start_urls = _str_list(table, "start_urls", where, required=True)
+    for i, url in enumerate(start_urls):
+        if not re.match(r"https?://[^/]+", url):
+            raise ConfigError(f"{where}.start_urls[{i}]: not an http(s) URL: {url!r}")
+    selectors = _expect(table.get("selectors", {}), dict, f"{where}.selectors", "a table")
+    for key, value in selectors.items():
+        if key not in SELECTOR_KEYS:
+            raise ConfigError(
+                f"{where}.selectors.{key}: unknown (allowed: {', '.join(SELECTOR_KEYS)})"
+            )
+        _expect(value, str, f"{where}.selectors.{key}", "a CSS selector string")
+    home_region = table.get("home_region") or None
+    if home_region is not None and not re.fullmatch(r"\d{2,8}", str(home_region)):
+        raise ConfigError(f"{where}.home_region: must be an AGS prefix of 2 to 8 digits")
+    return Source(
+        name=name,
+        title=_expect(table["title"], str, f"{where}.title", "a string"),
+        kind=kind,
+        start_urls=start_urls,
+        allowed_domains=_str_list(table, "allowed_domains", where, required=True),
+        article_patterns=_patterns(table, "article_patterns", where),
+        event_patterns=_patterns(table, "event_patterns", where),
+        listing_patterns=_patterns(table, "listing_patterns", where),
+        pagination_selector=table.get("pagination_selector") or None,
+        selectors=dict(selectors),
+        schedule=_cron(
+            _expect(table.get("schedule", "0 */6 * * *"), str, f"{where}.schedule", "a string"),
+            f"{where}.schedule",
+        ),
+        home_region=home_region,
+        licence=_expect(table.get("licence", ""), str, f"{where}.licence", "a string"),
+        verified=_expect(table.get("verified", True), bool, f"{where}.verified", "true or false"),
+        enabled=_expect(table.get("enabled", True), bool, f"{where}.enabled", "true or false"),
+    )
+
+
+def _parse_crawler(table: Any, where: str) -> CrawlerSettings:
+    table = _expect(table, dict, where, "a table")
+    unknown = sorted(set(table) - CRAWLER_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(CRAWLER_KEYS))})"
+        )
+    defaults = CrawlerSettings()
+    values = {}
+    for key, value in table.items():
+        expected = type(getattr(defaults, key))
+        typ = (int, float) if expected is float else expected
+        values[key] = _expect(value, typ, f"{where}.{key}", expected.__name__)
+    return CrawlerSettings(**values)
+
+
+def load_sources(path: Path | str | None = None) -> SourcesConfig:
+    """Read and validate a sources file; raise ConfigError naming the bad key."""
+    path = Path(path) if path else DEFAULT_SOURCES
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: sources file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: broken TOML: {exc}") from None
+    unknown = sorted(set(raw) - {"crawler", "sources"})
+    if unknown:
+        raise ConfigError(
+            f"{path}: {unknown[0]}: unknown top-level key (allowed: crawler, sources)"
+        )
+    crawler = _parse_crawler(raw.get("crawler", {}), f"{path}: crawler")
+    tables = _expect(raw.get("sources", {}), dict, f"{path}: sources", "a table of sources")
+    if not tables:
+        raise ConfigError(f"{path}: no [sources.NAME] tables")
+    sources = {
+        name: _parse_source(name, table, f"{path}: sources.{name}")
+        for name, table in tables.items()
+    }
+    return SourcesConfig(path=path, crawler=crawler, sources=sources)

@@ -1,0 +1,163 @@
+"""From one HTML page to one normalized Document: extraction, events, places, topics.
+
+A :class:`Normalizer` loads the taxonomy and gazetteer once; calling it is pure with
+respect to its inputs, so crawls, ``citynews extract`` and ``citynews reprocess`` share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+
+from pipeline import events as events_mod
+from pipeline import places as places_mod
+from pipeline import topics as topics_mod
+from pipeline.address import parse_address
+from pipeline.extract import extract_page
+from pipeline.model import Document, Event, Hints, Page, Place, TopicMatch, iso
+
+EVENT_TOPIC = "veranstaltungen"
+
+
+def content_links(content_html: str) -> list[tuple[str, str]]:
+    """(anchor text, href) pairs of the main content, e.g. registration links near an event."""
+    if not content_html.strip():
+        return []
+    root = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    return [(a.text_content().strip(), a.get("href")) for a in root.iter("a") if a.get("href")]
+
+
+class Normalizer:
+    def __init__(self, *, taxonomy_path: Path | None = None, gazetteer: Any = None) -> None:
+        self.taxonomy = topics_mod.load_taxonomy(taxonomy_path)
+        self.gazetteer = gazetteer
+
+    def __call__(
+        self,
+        html: str | bytes,
+        url: str,
+        *,
+        source: str | None = None,
+        home_region: str | None = None,
+        hints: Hints | None = None,
+        tree: Any = None,
+    ) -> Document:
+        page = extract_page(html, url, hints=hints, tree=tree)
+        return self.from_page(page, source=source, home_region=home_region)
+
+    def from_page(
+        self, page: Page, *, source: str | None = None, home_region: str | None = None
+    ) -> Document:
+        events: list[Event] = []
+        places: list[Place] = []
+        topics: list[TopicMatch] = []
+        if page.kind != "listing":
+            events = events_mod.extract_events(page, links=content_links(page.content_html))
+            places = places_mod.find_places(
+                page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
+            )
+            for event in events:
+                self._resolve_event_place(event, page.text, home_region, places)
+            topics = topics_mod.tag(page.title or "", page.text, self.taxonomy, page.keywords)
+            if events:
+                when = ", ".join(sorted({str(e.start)[:10] for e in events}))
+                topics.append(TopicMatch(EVENT_TOPIC, 1.0, "has-event", [when]))
+        return Document(
+            url=page.url,
+            source=source,
+            title=page.title,
+            kind=page.kind,
+            published=page.published,
+            modified=page.modified,
+            published_source=page.published_source,
+            text=page.text,
+            content_html=page.content_html,
+            summary=page.summary,
+            keywords=page.keywords,
+            language=page.language,
+            topics=topics,
+            places=places,
+            events=events,
+            teasers=page.teasers,
+        )
+
+    def _resolve_event_place(
+        self, event: Event, context: str, home_region: str | None, places: list[Place]
+    ) -> None:
+        if event.place is not None or event.online and not (event.address or event.place_name):
+            return
+        postal_code = None
+        town = event.place_name
+        if event.address:
+            address = parse_address(event.address)
+            if address:
+                postal_code = address.postal_code
+                town = town or address.town
+        if not (town or postal_code):
+            return
+        place = places_mod.resolve_place(
+            town, postal_code, context=context, home_region=home_region
+        )
+        if place is None:
+            return
+        place = replace(place, role="event", evidence=event.address or town or "")
+        event.place = place
+        if all(p.ags != place.ags or p.role != "event" for p in places):
+            places.append(place)
+
+
+def _place_json(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {
+        "name": place.name,
+        "kind": place.kind,
+        "ags": place.ags,
+        "lat": place.lat,
+        "lon": place.lon,
+        "role": place.role,
+        "evidence": place.evidence,
+    }
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    """The public ``citynews extract`` record (other tools read it: keep keys stable)."""
+    return {
+        "url": doc.url,
+        "title": doc.title,
+        "kind": doc.kind,
+        "published": iso(doc.published),
+        "modified": iso(doc.modified),
+        "published_source": doc.published_source,
+        "summary": doc.summary,
+        "text": doc.text,
+        "language": doc.language,
+        "keywords": doc.keywords,
+        "topics": [t.slug for t in doc.topics],
+        "topic_rules": [
+            {"slug": t.slug, "score": t.score, "rule": t.rule, "words": t.words} for t in doc.topics
+        ],
+        "places": [_place_json(p) for p in doc.places],
+        "events": [
+            {
+                "title": e.title,
+                "start": iso(e.start),
+                "end": iso(e.end),
+                "all_day": e.all_day,
+                "venue": e.venue,
+                "address": e.address,
+                "place": _place_json(e.place)
+                or ({"name": e.place_name, "lat": None, "lon": None} if e.place_name else None),
+                "online": e.online,
+                "registration_url": e.registration_url,
+                "source": e.source,
+            }
+            for e in doc.events
+        ],
+        "teasers": [
+            {"title": t.title, "url": t.url, "published": iso(t.published)} for t in doc.teasers
+        ],
+    }

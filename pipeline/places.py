@@ -1,0 +1,492 @@
+"""Find German places (municipalities, districts, states) in text and resolve event addresses.
+
+Matching is a token-level longest-match over every gazetteer alias (one dict lookup per
+capitalised token), then rules decide whether a match is a place at all and, when a name
+is shared ('Halle'), which one. Names that are also ordinary words ('Essen', 'Hof',
+'Wetter') need place context: a preposition like 'in', a word like 'Stadt', or their own
+district or state named in the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.gazetteer import Entry, Gazetteer, load_gazetteer
+from pipeline.model import Place
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+# Well-known parts of big cities that are not municipalities themselves. Aliases that the
+# gazetteer already uses for a municipality are skipped when the matcher is built.
+TOWN_DISTRICTS: dict[str, str] = {
+    "Halle-Neustadt": "15002000",
+    "Halle Neustadt": "15002000",
+    "Ha-Neu": "15002000",
+    "Silberhöhe": "15002000",
+    "Heide-Nord": "15002000",
+    "Kreuzberg": "11000000",
+    "Friedrichshain": "11000000",
+    "Friedrichshain-Kreuzberg": "11000000",
+    "Prenzlauer Berg": "11000000",
+    "Neukölln": "11000000",
+    "Charlottenburg": "11000000",
+    "Charlottenburg-Wilmersdorf": "11000000",
+    "Spandau": "11000000",
+    "Moabit": "11000000",
+    "Tempelhof": "11000000",
+    "Tempelhof-Schöneberg": "11000000",
+    "Marzahn-Hellersdorf": "11000000",
+    "Adlershof": "11000000",
+    "Treptow-Köpenick": "11000000",
+    "Steglitz-Zehlendorf": "11000000",
+    "Reinickendorf": "11000000",
+    "Pankow": "11000000",
+    "Tegel": "11000000",
+    "Altona": "02000000",
+    "Eimsbüttel": "02000000",
+    "Wandsbek": "02000000",
+    "HafenCity": "02000000",
+    "St. Pauli": "02000000",
+    "Wilhelmsburg": "02000000",
+    "Ottensen": "02000000",
+    "Barmbek": "02000000",
+    "Schwabing": "09162000",
+    "Pasing": "09162000",
+    "Sendling": "09162000",
+    "Bogenhausen": "09162000",
+    "Freiham": "09162000",
+    "Neuperlach": "09162000",
+    "Ehrenfeld": "05315000",
+    "Nippes": "05315000",
+    "Chorweiler": "05315000",
+    "Plagwitz": "14713000",
+    "Connewitz": "14713000",
+    "Grünau": "14713000",
+    "Prohlis": "14612000",
+    "Gorbitz": "14612000",
+    "Bad Cannstatt": "08111000",
+    "Zuffenhausen": "08111000",
+    "Rüttenscheid": "05113000",
+    "Kettwig": "05113000",
+    "Marxloh": "05112000",
+    "Langwasser": "09564000",
+    "Vegesack": "04011000",
+    "Gröpelingen": "04011000",
+}
+
+_DETERMINERS = frozenset(
+    "der die das dem den des ein eine einem einen einer eines im am zum zur vom beim ins "
+    "unser unsere unserem unseren ihr ihre ihrem ihren sein seine seinem seinen jede jeder "
+    "jedes dieser diese dieses diesem kein keine keinem".split()
+)
+_PLACE_PREPOSITIONS = frozenset("in aus nach bei nahe gegenüber zwischen Richtung".split())
+_PLACE_NOUNS = frozenset(
+    "Stadt Gemeinde Kommune Markt Marktgemeinde Hansestadt Kreisstadt Landeshauptstadt Großstadt "
+    "Universitätsstadt Stadtverwaltung Stadtwerke Oberbürgermeister Oberbürgermeisterin "
+    "Bürgermeister Bürgermeisterin Stadtrat Gemeinderat Rathaus Modellkommune Modellstadt "
+    "Nachbarstadt Nachbargemeinde Partnerstadt Kreisstadt Ortsgemeinde Verbandsgemeinde".split()
+)
+_LIST_JOINERS = frozenset({"und", "oder", "sowie", ",", "/"})
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "\n", "•", "–", "-", '"', "„", "“"})
+_STREET_WORDS = frozenset(
+    "Straße Str Strasse Weg Allee Platz Ring Chaussee Damm Gasse Ufer Steig Pfad Landstraße".split()
+)
+_PERSON_TITLES = frozenset("Frau Herr Herrn Dr Prof Familie Minister Ministerin".split())
+_CLUB_WORDS = frozenset(
+    "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
+    "SpVgg Dynamo Union Kickers Holstein".split()
+)
+# Common German first names: a capitalised word before a name makes it a surname.
+_FIRST_NAMES = frozenset(
+    "Anna Maria Julia Laura Lena Sarah Katharina Christina Sabine Susanne Petra Andrea Claudia "
+    "Stefanie Nicole Birgit Monika Karin Ute Ulrike Heike Martina Kerstin Anja Katrin Silke "
+    "Jana Lisa Sophie Hannah Lea Thomas Michael Andreas Stefan Peter Frank Klaus Jürgen Wolfgang "
+    "Christian Markus Martin Matthias Alexander Daniel Tobias Jan Tim Jens Uwe Ralf Bernd Dirk "
+    "Holger Sven Oliver Florian Sebastian Philipp Lukas Jonas Felix Paul Max Hans Karl Werner "
+    "Helmut Gerhard Dieter Manfred Heinz Günter Rainer Torsten Carsten Kai Björn Lars Nils".split()
+)
+# Ordinary words too frequent after 'in' to trust a preposition alone ('in Sorge').
+STRONG_WORDS = frozenset(
+    "Wissen Lage Stelle Sorge Welt Schutz Sinn Lehre Bescheid Besitz Mark Rain Forst Berg Buch "
+    "Stein Wald Burg Insel Elbe Bühne Mitte Kommen Ohne Reich Halle Bergen Weil Essen Wetter".split()
+)
+BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
+
+# First two digits of a postcode → states it can lie in (postcode zones cross state lines).
+POSTAL_ZONE_STATES: dict[str, tuple[str, ...]] = {
+    "01": ("14",),
+    "02": ("14",),
+    "03": ("12", "14"),
+    "04": ("14", "15", "16"),
+    "06": ("15", "14", "16"),
+    "07": ("16", "14"),
+    "08": ("14",),
+    "09": ("14",),
+    "10": ("11",),
+    "12": ("11", "12"),
+    "13": ("11",),
+    "14": ("12", "11"),
+    "15": ("12",),
+    "16": ("12",),
+    "17": ("13", "12"),
+    "18": ("13",),
+    "19": ("13", "12", "03", "01"),
+    "20": ("02",),
+    "21": ("03", "02", "01"),
+    "22": ("02", "01"),
+    "23": ("01", "13"),
+    "24": ("01",),
+    "25": ("01",),
+    "26": ("03",),
+    "27": ("03", "04"),
+    "28": ("04", "03"),
+    "29": ("03", "15"),
+    "30": ("03",),
+    "31": ("03",),
+    "32": ("05", "03"),
+    "33": ("05",),
+    "34": ("06", "03", "05"),
+    "35": ("06",),
+    "36": ("06", "16", "09"),
+    "37": ("03", "06", "16"),
+    "38": ("03", "15"),
+    "39": ("15",),
+    "40": ("05",),
+    "41": ("05",),
+    "42": ("05",),
+    "44": ("05",),
+    "45": ("05",),
+    "46": ("05",),
+    "47": ("05",),
+    "48": ("05", "03"),
+    "49": ("03", "05"),
+    "50": ("05",),
+    "51": ("05",),
+    "52": ("05",),
+    "53": ("05", "07"),
+    "54": ("07",),
+    "55": ("07",),
+    "56": ("07",),
+    "57": ("05", "07"),
+    "58": ("05",),
+    "59": ("05",),
+    "60": ("06",),
+    "61": ("06",),
+    "63": ("06", "09"),
+    "64": ("06",),
+    "65": ("06", "07"),
+    "66": ("10", "07"),
+    "67": ("07",),
+    "68": ("08", "06"),
+    "69": ("08", "06"),
+    "70": ("08",),
+    "71": ("08",),
+    "72": ("08",),
+    "73": ("08",),
+    "74": ("08",),
+    "75": ("08",),
+    "76": ("08", "07"),
+    "77": ("08",),
+    "78": ("08",),
+    "79": ("08",),
+    "80": ("09",),
+    "81": ("09",),
+    "82": ("09",),
+    "83": ("09",),
+    "84": ("09",),
+    "85": ("09",),
+    "86": ("09",),
+    "87": ("09", "08"),
+    "88": ("08", "09"),
+    "89": ("09", "08"),
+    "90": ("09",),
+    "91": ("09",),
+    "92": ("09",),
+    "93": ("09",),
+    "94": ("09",),
+    "95": ("09",),
+    "96": ("09",),
+    "97": ("09", "06", "08"),
+    "98": ("16",),
+    "99": ("16",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    text: str
+    tokens: tuple[str, ...]
+    ags: tuple[str, ...]
+    word_level: int  # 0 a name only, 1 also a noun ('Hof'), 2 also a verb etc. ('Essen')
+
+
+class _Matcher:
+    """Aliases grouped by first token, longest first: one dict lookup per text token."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        by_alias: dict[str, list[str]] = {k: list(v) for k, v in gaz.aliases.items()}
+        for alias, ags in TOWN_DISTRICTS.items():
+            if alias not in by_alias and ags in gaz.entries:
+                by_alias[alias] = [ags]
+        common = {w for e in gaz.entries.values() for w in e.common_words}
+        strong = {w for e in gaz.entries.values() for w in e.strong_words} | STRONG_WORDS
+        first: dict[str, list[_Alias]] = {}
+        for alias, ags in by_alias.items():
+            tokens = tuple(_TOKEN.findall(alias))
+            if not tokens:
+                continue
+            level = 2 if alias in strong else 1 if alias in common else 0
+            first.setdefault(tokens[0], []).append(_Alias(alias, tokens, tuple(ags), level))
+        for options in first.values():
+            options.sort(key=lambda a: -len(a.tokens))
+        self.first = first
+
+
+def _matcher(gaz: Gazetteer) -> _Matcher:
+    m = gaz.__dict__.get("_places_matcher")
+    if m is None:
+        m = _Matcher(gaz)
+        gaz.__dict__["_places_matcher"] = m
+    return m
+
+
+@dataclass(slots=True)
+class _Mention:
+    alias: _Alias
+    start: int  # char offsets in the combined text
+    end: int
+    prev: tuple[str, ...]  # up to two tokens before, nearest last
+    next: str | None
+    before_joiner_end: int  # end offset of the token before the previous one (-1 if none)
+
+
+def _tokenize(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
+    toks = _tokenize(text)
+    words = [t[0] for t in toks]
+    out: list[_Mention] = []
+    i, n = 0, len(toks)
+    while i < n:
+        word = words[i]
+        options = matcher.first.get(word) if word[:1].isupper() else None
+        if not options:
+            i += 1
+            continue
+        # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') is no mention.
+        if i > 0 and words[i - 1] in "-–" and toks[i - 1][2] == toks[i][1] and i > 1:
+            if toks[i - 2][2] == toks[i - 1][1]:
+                i += 1
+                continue
+        hit = None
+        for alias in options:
+            k = len(alias.tokens)
+            if tuple(words[i : i + k]) == alias.tokens and (
+                k == 1 or _same_spelling(text, toks[i][1], toks[i + k - 1][2], alias.text)
+            ):
+                hit = alias
+                break
+        if hit is None:
+            i += 1
+            continue
+        k = len(hit.tokens)
+        prev = tuple(words[max(0, i - 2) : i])
+        if i > 0 and "\n" in text[toks[i - 1][2] : toks[i][1]]:
+            prev = ("\n",)
+        out.append(
+            _Mention(
+                alias=hit,
+                start=toks[i][1],
+                end=toks[i + k - 1][2],
+                prev=prev,
+                next=words[i + k] if i + k < n else None,
+                before_joiner_end=toks[i - 2][2] if i > 1 else -1,
+            )
+        )
+        i += k
+    return out
+
+
+def _same_spelling(text: str, start: int, end: int, alias: str) -> bool:
+    """Tokens glued in the alias ('Halle/Saale') must be glued in the text too."""
+    return " ".join(text[start:end].split()) == alias
+
+
+def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    return re.sub(r"\s+", " ", text[left:right]).strip()
+
+
+def _blocked(m: _Mention) -> bool:
+    """Streets, people and sports clubs carry place names without being about the place."""
+    if m.next in _STREET_WORDS:
+        return True
+    before = m.prev[-1] if m.prev else ""
+    if before in _PERSON_TITLES or before in _FIRST_NAMES or before in _CLUB_WORDS:
+        return True
+    return m.prev[-2:] == ("Dr", ".") or m.prev[-2:] == ("Prof", ".")
+
+
+def _entry_rank(
+    entry: Entry,
+    districts: set[str],
+    states: set[str],
+    home_region: str | None,
+    postal_states: tuple[str, ...] = (),
+) -> tuple[int, int]:
+    score = 0
+    if home_region and entry.ags.startswith(home_region):
+        score += 100
+    if postal_states and entry.state_ags in postal_states:
+        score += 60 - 10 * postal_states.index(entry.state_ags)
+    if entry.district_ags and entry.district_ags in districts and entry.kind == "municipality":
+        score += 50
+    if entry.state_ags in states:
+        score += 20
+    return score, entry.population or 0
+
+
+def _confirmed(
+    entry: Entry, districts: set[str], states: set[str], home_region: str | None
+) -> bool:
+    if home_region and entry.ags.startswith(home_region[:5]):
+        return True
+    if entry.kind == "municipality" and entry.district_ags in districts:
+        return True
+    return entry.state_ags in states and entry.kind != "state"
+
+
+def _to_place(entry: Entry, gaz: Gazetteer, role: str, evidence: str) -> Place:
+    return Place(
+        name=entry.short,
+        kind=entry.kind,  # type: ignore[arg-type]
+        ags=entry.ags,
+        lat=entry.lat,
+        lon=entry.lon,
+        state=gaz.state_name(entry.ags),
+        district=gaz.district_name(entry.ags) if entry.kind == "municipality" else None,
+        population=entry.population,
+        role=role,  # type: ignore[arg-type]
+        evidence=evidence,
+    )
+
+
+def find_places(
+    text: str,
+    *,
+    title: str = "",
+    home_region: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[Place]:
+    """Places mentioned in title and text, one per AGS, in order of first mention."""
+    gaz = gazetteer or load_gazetteer()
+    combined = f"{title}\n{text}" if title else text
+    mentions = [m for m in _scan(combined, _matcher(gaz)) if not _blocked(m)]
+
+    # Anchors: names that are neither ordinary words nor shared fix the text's region.
+    districts: set[str] = set()
+    states: set[str] = set()
+    for m in mentions:
+        if len(m.alias.ags) == 1 and not m.alias.word_level:
+            entry = gaz.entries[m.alias.ags[0]]
+            states.add(entry.state_ags)
+            if entry.district_ags:
+                districts.add(entry.district_ags)
+
+    found: dict[str, Place] = {}
+    accepted_ends: set[int] = set()
+    for m in mentions:
+        candidates = [gaz.entries[a] for a in m.alias.ags]
+        best = max(candidates, key=lambda e: _entry_rank(e, districts, states, home_region))
+        if m.alias.word_level and not _ordinary_word_is_place(
+            m, best, districts, states, home_region, accepted_ends
+        ):
+            continue
+        accepted_ends.add(m.end)
+        if best.ags not in found:
+            found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
+    return list(found.values())
+
+
+def _ordinary_word_is_place(
+    m: _Mention,
+    entry: Entry,
+    districts: set[str],
+    states: set[str],
+    home_region: str | None,
+    accepted_ends: set[int],
+) -> bool:
+    """Whether a name that is also an ordinary word is used as a place here."""
+    before = m.prev[-1] if m.prev else "\n"
+    if before[:1].isupper() and before.lower() in _PLACE_PREPOSITIONS | _DETERMINERS:
+        before = before.lower()  # 'In Hagen' / 'Zum Essen' at the start of a sentence
+    if before in _DETERMINERS:
+        return False
+    if m.next is not None and m.next[:1].isdigit():
+        return False  # 'in Halle 3' is an exhibition hall
+    noun = m.alias.word_level == 1
+    confirmed = _confirmed(entry, districts, states, home_region)
+    big = (entry.population or 0) >= BIG_CITY
+    if before in _PLACE_NOUNS:
+        return True
+    if before in _PLACE_PREPOSITIONS:
+        return noun or big or confirmed
+    if before in _LIST_JOINERS:
+        # 'in Hagen, Wetter und Herdecke': a list continues a place mention.
+        return m.before_joiner_end in accepted_ends and (noun or big or confirmed)
+    if before in _SENTENCE_END:
+        # 'Kiel setzt auf …' but not 'Halle und Küche …' or 'Essen ist …' without context.
+        verb_follows = bool(m.next) and m.next[:1].islower() and m.next not in _LIST_JOINERS
+        return verb_follows and big and (noun or confirmed)
+    if before[:1].islower():
+        return False  # 'das schöne Wetter', 'um Wissen zu teilen'
+    return confirmed
+
+
+def resolve_place(
+    town: str | None,
+    postal_code: str | None = None,
+    *,
+    context: str = "",
+    home_region: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Place | None:
+    """The municipality of an event address ('06108', 'Halle (Saale)' → 15002000)."""
+    if not town or not town.strip():
+        return None
+    gaz = gazetteer or load_gazetteer()
+    town = re.sub(r"^\s*(?:D-)?\d{5}\s+", "", town.strip())
+    zone = (postal_code or "").strip()[:2]
+    postal_states = POSTAL_ZONE_STATES.get(zone, ()) if zone.isdigit() else ()
+
+    candidates = [e for e in gaz.lookup(town)]
+    if not candidates:
+        matcher = _matcher(gaz)
+        for m in _scan(town, matcher):
+            candidates.extend(gaz.entries[a] for a in m.alias.ags)
+            break
+    if not candidates:
+        return None
+    districts: set[str] = set()
+    states: set[str] = set()
+    if context:
+        for p in find_places(context, home_region=home_region, gazetteer=gaz):
+            if p.ags:
+                states.add(p.ags[:2])
+                if p.kind == "municipality":
+                    districts.add(p.ags[:5])
+    municipalities = [e for e in candidates if e.kind == "municipality"] or candidates
+    best = max(
+        municipalities, key=lambda e: _entry_rank(e, districts, states, home_region, postal_states)
+    )
+    return _to_place(best, gaz, "event", town)

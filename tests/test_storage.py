@@ -1,0 +1,137 @@
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from pipeline.config import Source
+from pipeline.errors import InputError
+from pipeline.model import BERLIN, Document, Event, Place, TopicMatch
+from pipeline.storage import Store, document_id, migrate, open_db, stored_pages
+
+SOURCE = Source(
+    name="alpha",
+    title="Alpha",
+    kind="listing",
+    start_urls=("http://alpha.example/",),
+    allowed_domains=("alpha.example",),
+)
+HALLE = Place("Halle (Saale)", "municipality", "15002000", 51.48, 11.97, state="Sachsen-Anhalt")
+
+
+def make_doc(n: int = 1, **changes) -> Document:
+    doc = Document(
+        url=f"http://alpha.example/news/{n}/",
+        source="alpha",
+        title=f"Meldung {n}",
+        kind="article",
+        published=date(2026, 3, n),
+        modified=None,
+        published_source="text",
+        text=f"Text der Meldung {n} über den digitalen Zwilling in Halle.",
+        topics=[TopicMatch("digitaler-zwilling", 3.0, "keyword:Zwilling", ["Zwilling"])],
+        places=[replace(HALLE, evidence="in Halle")],
+        events=[
+            Event(
+                f"Workshop {n}",
+                datetime(2026, 3, 17, 9, 0, tzinfo=BERLIN),
+                datetime(2026, 3, 17, 12, 0, tzinfo=BERLIN),
+                venue="Stadthaus",
+                place=HALLE,
+            )
+        ],
+    )
+    return replace(doc, **changes)
+
+
+@pytest.fixture
+def store(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    st = Store(db, batch_size=3)
+    st.upsert_sources([SOURCE])
+    yield st
+    db.close()
+
+
+def counts(db):
+    return {t: db[t].count for t in ("documents", "events", "document_topics", "document_places")}
+
+
+def test_schema_wal_and_idempotent_migration(store):
+    db = store.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert migrate(db) == migrate(db)
+    assert {"documents", "events", "crawl_runs", "fetch_events", "url_state"} <= set(
+        db.table_names()
+    )
+
+
+def test_recrawl_updates_instead_of_duplicating(store):
+    for n in range(1, 6):  # crosses a batch boundary
+        store.add(make_doc(n), raw_html=b"<html>%d</html>" % n)
+    store.flush()
+    first = counts(store.db)
+    assert first == {"documents": 5, "events": 5, "document_topics": 5, "document_places": 5}
+    seen = store.db["documents"].get(document_id(make_doc(1).url))["first_seen"]
+    for n in range(1, 6):
+        store.add(make_doc(n), raw_html=b"<html>%d</html>" % n)
+    store.flush()
+    assert counts(store.db) == first
+    assert store.stats["alpha"].new == 5 and store.stats["alpha"].unchanged == 5
+    assert store.db["documents"].get(document_id(make_doc(1).url))["first_seen"] == seen
+
+
+def test_changed_event_bumps_sequence_and_removed_event_disappears(store):
+    store.add(make_doc(1), raw_html=b"x")
+    store.flush()
+    moved = make_doc(1)
+    moved.events[0].venue = "Rathaus"
+    store.add(moved, raw_html=b"x")
+    store.flush()
+    row = next(store.db["events"].rows)
+    assert (row["venue"], row["sequence"]) == ("Rathaus", 1)
+    assert (
+        row["start"] == "2026-03-17T09:00:00+01:00" and row["start_utc"] == "2026-03-17T08:00:00Z"
+    )
+    assert row["place_ags"] == "15002000"
+    store.add(make_doc(1, events=[]), raw_html=b"x")
+    store.flush()
+    assert store.db["events"].count == 0
+    assert store.stats["alpha"].updated == 2
+
+
+def test_raw_html_round_trip_for_reprocessing(store):
+    html = "<html><body>Grüße aus Halle</body></html>".encode()
+    store.add(make_doc(2), raw_html=html)
+    store.flush()
+    (page,) = stored_pages(store.db, source="alpha")
+    assert page["html"] == html and page["url"] == make_doc(2).url
+
+
+def test_runs_and_fetch_events(store):
+    run = store.start_run("alpha")
+    store.record_fetch(
+        run_id=run,
+        source="alpha",
+        url="http://alpha.example/1",
+        outcome="ok",
+        status=200,
+        etag='"a"',
+    )
+    store.record_fetch(
+        run_id=run, source="alpha", url="http://alpha.example/2", outcome="timeout", error="x"
+    )
+    stats = store.finish_run(run, "alpha", "partial", duration_s=1.5)
+    assert (stats.pages, stats.errors) == (1, 1)
+    row = store.db["crawl_runs"].get(run)
+    assert row["status"] == "partial" and row["pages"] == 1 and row["errors"] == 1
+    assert store.db["fetch_events"].count == 2
+    assert store.db["url_state"].get("http://alpha.example/1")["etag"] == '"a"'
+
+
+def test_missing_and_bad_database(tmp_path):
+    with pytest.raises(InputError, match="database not found"):
+        open_db(tmp_path / "none.db", create=False)
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(InputError, match="not a usable citynews database"):
+        open_db(bad)
