@@ -34,7 +34,7 @@ def _outcome_of(exc: Exception) -> str:
     if "Timeout" in name or "TimedOut" in name:
         return "timeout"
     if name == "IgnoreRequest":
-        return "ignored"
+        return "robots" if "robots.txt" in str(exc) else "ignored"
     if "Cancelled" in name or "size" in str(exc).lower():
         return "too-large"
     if "DNS" in name:

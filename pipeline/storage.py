@@ -27,7 +27,7 @@ from pipeline.model import Document, Event, iso, utc_key
 SCHEMA_VERSION_TABLE = "_migrations"
 # fetch_events.outcome values: FETCHED count as pages, NEUTRAL as neither page nor error.
 FETCHED = frozenset({"ok", "not-modified"})
-NEUTRAL = frozenset({"not-html", "no-content"})
+NEUTRAL = frozenset({"not-html", "no-content", "robots"})
 
 
 def now_utc() -> str:

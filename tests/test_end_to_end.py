@@ -15,7 +15,7 @@ import feedparser
 import pytest
 
 from pipeline.config import SAMPLE_SOURCES
-from pipeline.samplesites import SampleServer, ground_truth
+from pipeline.samplesites import ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -101,6 +101,9 @@ def test_robots_disallowed_page_is_never_fetched(crawled):
         (0,)
     ]
     assert any(r[2] == "/robots.txt" for r in crawled["first_requests"])
+    # The page was a candidate (linked, matching a pattern) and robots.txt stopped it.
+    blocked = query(crawled["db"], "select url from fetch_events where outcome = 'robots'")
+    assert {url for (url,) in blocked} == {ROBOTS_DISALLOWED_URL}
 
 
 def test_second_crawl_adds_nothing_and_refetches_no_document_page(crawled):

@@ -68,23 +68,24 @@ class PortalSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_html(response):
             return
-        new = 0
+        listings, documents = [], []
         for url in self._parse_links(response):
             kind = self.source.page_kind(url)
             if kind == "listing":
+                listings.append(url)
+            elif kind is not None:
+                documents += self._follow_document(Link(url), Hints())
+        yield from documents
+        next_page = self._parse_next_page(response)
+        if next_page:
+            listings.append(next_page)
+        # A page that held only known items means the pages behind it are known too;
+        # listings that must always be checked belong in start_urls.
+        if documents or self._full:
+            for url in listings:
                 yield scrapy.Request(
                     url, callback=self.parse_listing, meta={"citynews_kind": "listing"}
                 )
-            elif kind is not None:
-                requests = list(self._follow_document(Link(url), Hints()))
-                new += len(requests)
-                yield from requests
-        next_page = self._parse_next_page(response)
-        # A page that held only known items means the rest of the listing is known too.
-        if next_page and (new or self._full):
-            yield scrapy.Request(
-                next_page, callback=self.parse_listing, meta={"citynews_kind": "listing"}
-            )
 
     def _parse_xml(self, parser: Any, response: Response) -> Any:
         try:

@@ -1,0 +1,141 @@
+"""Spider paths on saved pages (City Scrapers style): saved file → response → requests/items."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.spiders.portal import PortalSpider
+from crawler.state import get_state
+from pipeline.config import SAMPLE_SOURCES, load_sources
+from pipeline.model import Hints
+from tests.conftest import FIXTURES, file_response
+
+SAVED = FIXTURES / "spider"
+SOURCES = load_sources(SAMPLE_SOURCES).sources
+KD = "http://kommunal-digital.example"
+SCD = "http://smartcity-dialog.example"
+HALLE = "http://smartcity.halle.example"
+
+
+def make_spider(tmp_path, name: str, *, known: dict | None = None) -> PortalSpider:
+    crawler = get_crawler(PortalSpider, {"CITYNEWS_DB": str(tmp_path / "spider.db")})
+    spider = PortalSpider.from_crawler(crawler, source=SOURCES[name])
+    get_state(crawler).begin(name)
+    if known:
+        get_state(crawler).known.update(known)
+    return spider
+
+
+def by_kind(requests: list[Request]) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for request in requests:
+        kinds.setdefault(request.meta["citynews_kind"], []).append(request.url)
+    return kinds
+
+
+def test_listing_follows_articles_events_listings_and_next_page(tmp_path):
+    spider = make_spider(tmp_path, "kommunal-digital")
+    response = file_response(SAVED / "kd_listing.html", f"{KD}/k21-meldungen/")
+    kinds = by_kind(list(spider.parse_listing(response)))
+    assert len(kinds["article"]) == 6
+    assert all("/k21-meldungen/meldung-" in url for url in kinds["article"])
+    assert f"{KD}/k21-termine/zukunftsforum-breitband-2028-mainz/" in kinds["event"]
+    assert f"{KD}/k21-meldungen/seite-2/" in kinds["listing"]
+    assert f"{KD}/k21-termine/" in kinds["listing"]
+    # Stichwort pages, imprint and stylesheets match no pattern and are not followed.
+    assert not [u for urls in kinds.values() for u in urls if "stichwort" in u or "impressum" in u]
+
+
+def test_listing_stops_paginating_when_a_page_holds_only_known_items(tmp_path):
+    response = file_response(SAVED / "kd_listing.html", f"{KD}/k21-meldungen/")
+    spider = make_spider(tmp_path, "kommunal-digital")
+    urls = [r.url for r in spider.parse_listing(response) if r.meta["citynews_kind"] != "listing"]
+    known = {url: {"last_fetched": "2099-01-01T00:00:00Z", "etag": None} for url in urls}
+    spider = make_spider(tmp_path, "kommunal-digital", known=known)
+    assert list(spider.parse_listing(response)) == []
+    assert spider.skipped_known == len(urls)
+
+
+def test_last_listing_page_has_no_next_page(tmp_path):
+    spider = make_spider(tmp_path, "kommunal-digital")
+    response = file_response(SAVED / "kd_listing_last.html", f"{KD}/k21-meldungen/seite-3/")
+    assert spider._parse_next_page(response) is None
+
+
+def test_sitemap_yields_every_document_page(tmp_path):
+    spider = make_spider(tmp_path, "smartcity-dialog")
+    response = file_response(SAVED / "scd_sitemap.xml", f"{SCD}/sitemap.xml")
+    kinds = by_kind(list(spider.parse_sitemap(response)))
+    assert len(kinds["event"]) == 8 and len(kinds["article"]) == 4
+    assert "listing" not in kinds  # the sitemap's listing pages are not documents
+
+
+def test_feed_passes_title_and_date_as_hints(tmp_path):
+    spider = make_spider(tmp_path, "smartcity-halle")
+    response = file_response(SAVED / "halle_feed.xml", f"{HALLE}/smart-city/feed.xml")
+    requests = list(spider.parse_feed(response))
+    assert len(requests) == 10
+    hints = requests[0].meta["citynews_hints"]
+    assert hints.title and hints.published is not None and hints.published.tzinfo is not None
+
+
+def test_changed_feed_entry_is_refetched_conditionally(tmp_path):
+    response = file_response(SAVED / "halle_feed.xml", f"{HALLE}/smart-city/feed.xml")
+    first = list(make_spider(tmp_path, "smartcity-halle").parse_feed(response))
+    url = first[0].url
+    stale = {url: {"last_fetched": "2000-01-01T00:00:00Z", "etag": '"v1"', "last_modified": None}}
+    spider = make_spider(tmp_path, "smartcity-halle", known=stale)
+    again = {r.url: r for r in spider.parse_feed(response)}
+    assert again[url].headers.get("If-None-Match") == b'"v1"'
+
+
+@pytest.mark.parametrize(
+    "fixture, source, url, kind",
+    [
+        (
+            "kd_article.html",
+            "kommunal-digital",
+            f"{KD}/k21-meldungen/meldung-47402-halle-saale-sensornetz-luftqualitaet/",
+            "article",
+        ),
+        (
+            "scd_event.html",
+            "smartcity-dialog",
+            f"{SCD}/veranstaltungen/webinar-ki-in-der-stadtverwaltung/",
+            "event",
+        ),
+        (
+            "halle_news.html",
+            "smartcity-halle",
+            f"{HALLE}/smart-city/aktuelles/lorawan-sensornetz-luftqualitaet/",
+            "article",
+        ),
+    ],
+)
+def test_document_page_becomes_an_item(tmp_path, fixture, source, url, kind):
+    spider = make_spider(tmp_path, source)
+    response = file_response(
+        SAVED / fixture,
+        url,
+        meta={"citynews_kind": kind, "citynews_hints": Hints(kind=kind)},
+        headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'},
+    )
+    (item,) = list(spider.parse_page(response))
+    assert item["url"] == url and item["source"] == source
+    assert item["hints"].kind == kind
+    assert "<html" in item["html"] and item["tree"] is not None
+    assert item["http"]["etag"] == '"abc"'
+
+
+def test_non_html_download_is_not_an_item(tmp_path):
+    spider = make_spider(tmp_path, "kommunal-digital")
+    response = file_response(
+        SAVED / "kd_article.html",
+        f"{KD}/de/media/123/download",
+        meta={"citynews_kind": "article"},
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert list(spider.parse_page(response)) == []
+    assert get_state(spider.crawler).store.stats["kommunal-digital"].outcomes == {"not-html": 1}
