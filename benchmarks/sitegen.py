@@ -12,10 +12,13 @@ with a ``a.next`` link), ``/aktuelles/YYYY/<slug>-<n>.html`` are articles.
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import random
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -192,6 +195,11 @@ SENTENCES = (
     "Wer mitmachen möchte, findet die Unterlagen im Serviceportal von {town}.",
     "Fachleute aus {state} beraten am {date} {venue} über die nächsten Schritte.",
 )
+# At most one of these per article, so about half the articles announce an event.
+EVENT_SENTENCES = (
+    "Die Informationsveranstaltung findet am {date} um {hour} Uhr {venue} in {town} statt.",
+    "Ein Workshop für Interessierte folgt am {weekday}, {date}, von {hour} bis 18 Uhr.",
+)
 BERLIN = ZoneInfo("Europe/Berlin")
 CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border", "display")
 
@@ -330,13 +338,15 @@ class BenchSite:
         path = f"/aktuelles/{day.year}/{_slug(title)}-{number}.html"
         return ArticleMeta(number, town, subject, title, path, published, lead)
 
-    def _sentence(self, rng: random.Random, meta: ArticleMeta) -> str:
+    def _sentence(
+        self, rng: random.Random, meta: ArticleMeta, templates: tuple[str, ...] = SENTENCES
+    ) -> str:
         # Most sentences stay with the article's own town and subject, as a real report does.
         published = meta.published
         later = published.date() + timedelta(days=rng.randint(3, 120))
         deadline = later - timedelta(days=rng.randint(1, 10))
         adjective = rng.choice(ADJECTIVES)
-        return rng.choice(SENTENCES).format(
+        return rng.choice(templates).format(
             town=meta.town if rng.random() < 0.6 else rng.choice(TOWNS),
             town2=rng.choice(TOWNS),
             district=rng.choice(DISTRICTS),
@@ -365,6 +375,8 @@ class BenchSite:
             sentences = " ".join(
                 self._sentence(rng, meta) for _ in range(rng.randint(4, 7))
             )
+            if i == 1 and rng.random() < 0.5:
+                sentences += " " + self._sentence(rng, meta, EVENT_SENTENCES)
             parts.append(f"<p>{html.escape(sentences)}</p>")
         return "\n".join(parts)
 
@@ -508,8 +520,10 @@ class BenchSite:
             return self.listing(page) if 1 <= page <= self.listings else None
         return None
 
-    def article_paths(self) -> list[str]:
-        return [self.meta(n).url_path for n in range(self.pages)]
+    def paths(self) -> list[str]:
+        """Every page: listings first, then articles."""
+        listings = [self.listing_path(n) for n in range(1, self.listings + 1)]
+        return listings + [self.meta(n).url_path for n in range(self.pages)]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -523,7 +537,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             body, ctype, status = b"User-agent: *\nDisallow:\n", "text/plain", 200
         else:
-            page = self.server.site.render(path)
+            page = self.server.cache.get(path) or self.server.site.render(path)
             if page is None:
                 body, ctype, status = b"<html><body>Nicht gefunden</body></html>", "text/html", 404
             else:
@@ -545,25 +559,66 @@ class _SiteServer(ThreadingHTTPServer):
     def __init__(self, site: BenchSite) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.site = site
+        self.cache: dict[str, bytes | None] = {}
 
 
 class SiteServer:
-    """Serves a :class:`BenchSite` on 127.0.0.1 from a background thread (context manager)."""
+    """Serves a :class:`BenchSite` on 127.0.0.1 from a child process (context manager).
 
-    def __init__(self, site: BenchSite) -> None:
-        self.site = site
-        self._server = _SiteServer(site)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+    A child keeps the server's work off the benchmark process and its GIL. With ``prerender``
+    every page is rendered before the first request, so the server answers from memory and can
+    never be what limits a crawl; a 10,000-page site is rendered per request instead (1 GB).
+    """
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def __init__(self, pages: int, *, prerender: bool = False) -> None:
+        self.pages = pages
+        self.prerender = prerender
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = ""
 
     def __enter__(self) -> SiteServer:
-        self._thread.start()
+        command = [sys.executable, __file__, "--pages", str(self.pages)]
+        if self.prerender:
+            command.append("--prerender")
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self._process.stdout is not None
+        self.base_url = self._process.stdout.readline().strip()
+        if not self.base_url.startswith("http://127.0.0.1:"):
+            self.__exit__()
+            raise RuntimeError("the benchmark site server did not start")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        if self._process is not None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+
+def serve(pages: int, *, prerender: bool) -> None:
+    """Serve a site until stdin closes; print the base URL once ready."""
+    site = BenchSite(pages)
+    server = _SiteServer(site)
+    if prerender:
+        server.cache = {path: site.render(path) for path in site.paths()}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    sys.stdin.read()
+    server.shutdown()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Serve the generated benchmark portal.")
+    parser.add_argument("--pages", type=int, required=True)
+    parser.add_argument("--prerender", action="store_true")
+    args = parser.parse_args()
+    serve(args.pages, prerender=args.prerender)

@@ -70,10 +70,11 @@ class _Board:
             stats = crawler.stats
             state: CrawlState | None = getattr(crawler, "_citynews_state", None)
             run = state.store.stats.get(name) if state else None
+            # Pages and errors as the run summary counts them (robots.txt is no page).
             rows.append(
                 SourceProgress(
                     name,
-                    stats.get_value("response_received_count", 0),
+                    run.pages if run else 0,
                     stats.get_value("item_scraped_count", 0),
                     run.errors if run else 0,
                 )

@@ -78,7 +78,7 @@ _BOILER_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
 _BOILER_ATTR = re.compile(
     r"sidebar|side-bar|sidebox|marginal|teaser|related|widget|comment|footer|(?:^|[-_ ])nav"
     r"|menu|breadcrumb|cookie|consent|banner|share|social|recommend|weitere|more-news|newsletter"
-    r"|pagination|pager|tag-?cloud|(?:^|[-_ ])aside|(?:^|[-_ ])rail|promo|advert"
+    r"|pagination|pager|tag-?cloud|(?:^|[-_ ])aside|(?:^|[-_ ])rail|promo(?!ted)|advert"
     r"|(?:^|[-_ ])ads?(?:$|[-_ ])",
     re.IGNORECASE,
 )
@@ -589,6 +589,12 @@ _PUBLISHED_CUE = re.compile(
     r"pressemitteilung|meldung|geschrieben|posted|published|created)\W{0,6}(?:am|on|:)?\W{0,3}$",
     re.IGNORECASE,
 )
+# On event pages "Datum:" or "vom" introduce the event's date: only unambiguous cues count.
+_STRICT_PUBLISHED_CUE = re.compile(
+    r"(?:ver(?:ö|oe)ffentlicht|erschienen|publiziert|erstellt|eingestellt|geschrieben|posted"
+    r"|published|created)\W{0,6}(?:am|on|:)?\W{0,3}$",
+    re.IGNORECASE,
+)
 _MODIFIED_CUE = re.compile(
     r"(?:stand|aktualisiert|ge(?:ä|ae)ndert|update[d]?|zuletzt\s+bearbeitet|letzte\s+(?:ä|ae)nderung"
     r"|last\s+modified|modified)\W{0,6}(?:am|on|:)?\W{0,3}$",
@@ -609,9 +615,10 @@ def _anchor(segments: list[_Segment], title: str | None) -> _Segment | None:
     """The headline's text node: the h1 that matches the title, else the first h1."""
     first = None
     wanted = _norm(title or "")
+    root = segments[0].element.getroottree().getroot() if segments else None
+    in_h1 = {node for h1 in root.iter("h1") for node in h1.iter()} if root is not None else set()
     for seg in segments:
-        el = seg.element
-        if el.tag != "h1" and not any(a.tag == "h1" for a in el.iterancestors()):
+        if seg.element not in in_h1:
             continue
         if first is None:
             first = seg
@@ -622,12 +629,14 @@ def _anchor(segments: list[_Segment], title: str | None) -> _Segment | None:
 
 
 def _visible_dates(
-    root: etree._Element, title: str | None
+    root: etree._Element, title: str | None, *, cued_only: bool = False
 ) -> tuple[_Candidate | None, DateValue | None]:
     """(publication date, modification date) shown next to the headline, as readers see them.
 
     Only dates that stand on their own (a byline, ``[19.05.2025]``, ``Veröffentlicht am …``,
     a ``<time>``) count; a date inside a sentence ("Am 3. Juni 2025 findet …") is an event.
+    With ``cued_only`` (event pages, whose visible dates are the event's) only dates after a
+    publication cue such as "veröffentlicht am" count.
     """
     flat, segments = _segments(root)
     anchor = _anchor(segments, title)
@@ -648,6 +657,10 @@ def _visible_dates(
         context = flat[max(0, seg.start - 40) : seg.start + len(seg.text)]
         if re.search(r"aktualisiert|ge(?:ä|ae)ndert|updated|stand\b", context, re.I):
             modified = modified or value
+        elif cued_only and not _STRICT_PUBLISHED_CUE.search(
+            flat[max(0, seg.start - 40) : seg.start]
+        ):
+            continue
         else:
             published.append((seg.start, _Candidate(value, "time")))
     for found in find_dates(window):
@@ -660,7 +673,7 @@ def _visible_dates(
         if _MODIFIED_CUE.search(before):
             modified = modified or found.start
             continue
-        if _EVENT_CUE.search(before):
+        if _EVENT_CUE.search(before) or (cued_only and not _STRICT_PUBLISHED_CUE.search(before)):
             continue
         line_rest = _NOISE.sub(" ", before_line + " " + after_line).strip()
         standalone = len(line_rest) <= 30 and not re.search(r"\b(?:bis|ab|von)\s*$", before_line)
@@ -726,9 +739,9 @@ def _dates(
     if hints.selectors.get("date") and (sel := _select_date(tree, hints.selectors["date"])):
         return sel, modified, "text"
     # On event pages the visible dates are the event's days, and htmldate would pick one
-    # of them: only declared publication dates count there.
+    # of them: only declared or explicitly cued publication dates count there.
     guess = kind != "event"
-    visible, visible_modified = _visible_dates(tree, title) if guess else (None, None)
+    visible, visible_modified = _visible_dates(tree, title, cued_only=not guess)
     modified = modified or visible_modified
     if visible is not None:
         # The date the page shows its readers is the one they expect in the feed; markup
@@ -804,17 +817,14 @@ def _teaser(item: etree._Element, base_url: str) -> Teaser | None:
     return Teaser(title=title, url=urljoin(base_url, href.strip()), published=_item_date(item))
 
 
-def _teasers(tree: etree._Element, base_url: str) -> tuple[list[Teaser], int]:
-    """Teasers of the largest group of dated, linked sibling items, and their text length."""
+def _teasers(tree: etree._Element, base_url: str) -> tuple[list[Teaser], str]:
+    """Teasers of the largest group of dated, linked sibling items, and the items' text."""
     groups: dict[etree._Element, set[etree._Element]] = {}
-    markers: list[etree._Element] = [el for el in tree.iter("time")]
+    markers: list[etree._Element] = list(tree.iter("time"))
     for el in tree.iter():
-        if (
-            isinstance(el.tag, str)
-            and el.tag not in _SKIP_TAGS
-            and el.text
-            and _DATEISH.search(el.text)
-        ):
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        if el.text and _DATEISH.search(el.text):
             markers.append(el)
         if el.tail and _DATEISH.search(el.tail) and el.getparent() is not None:
             markers.append(el.getparent())
@@ -829,23 +839,38 @@ def _teasers(tree: etree._Element, base_url: str) -> tuple[list[Teaser], int]:
         linked = [it for it in items if any(a.get("href") for a in it.iter("a"))]
         if len(linked) < 3 or len(linked) <= len(best) or _in_boilerplate(parent):
             continue
+        # Whole articles or comment threads with dates are not teasers.
+        linked = [it for it in linked if len(it.text_content()) <= _TEASER_MAX_CHARS]
+        if len(linked) < 3 or len(linked) <= len(best):
+            continue
         # A group wrapping the whole page (one child per region) is not a list of teasers.
         if sum(1 for _ in parent) > 3 * len(linked) + 5:
             continue
         best = linked
     if not best:
-        return [], 0
+        return [], ""
     order = {el: i for i, el in enumerate(best[0].getparent())}
     best.sort(key=lambda el: order.get(el, 0))
     teasers = [t for it in best if (t := _teaser(it, base_url)) is not None]
-    length = sum(len(" ".join(it.text_content().split())) for it in best)
-    return teasers, length
+    return teasers, " ".join(_norm(it.text_content()) for it in best)
 
 
+_TEASER_MAX_CHARS = 1200
 _DATEISH = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}\.\s*(?:Jan|Feb|Mär|Mrz|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)"
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"
+    r"|\d{1,2}\.\s*(?:Jan|Feb|Mär|Mrz|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)"
     r"|\d{4}-\d{2}-\d{2}"
 )
+
+
+def _mostly_teasers(text: str, teaser_text: str) -> bool:
+    """Whether the main text is made of the teasers (a listing) rather than an article."""
+    paragraphs = [_norm(line) for line in text.splitlines()]
+    total = sum(len(p) for p in paragraphs)
+    if total == 0:
+        return True
+    covered = sum(len(p) for p in paragraphs if p and p[:120] in teaser_text)
+    return covered >= 0.6 * total
 
 
 def _kind(
@@ -853,29 +878,51 @@ def _kind(
     jsonld: list[dict[str, Any]],
     entities: list[dict[str, Any]],
     tree: etree._Element,
-    teaser_count: int,
-    teaser_chars: int,
+    title: str | None,
+    teasers: list[Teaser],
+    teaser_text: str,
     text: str,
 ) -> Kind:
     if hints.kind:
         return hints.kind
     articles = [o for o in entities if any(t.endswith(("Article", "Posting")) for t in types_of(o))]
-    if any(is_event_type(t) for obj in jsonld for t in types_of(obj)) and not articles:
+    events = [o for o in jsonld if any(is_event_type(t) for t in types_of(o))]
+    wanted = _norm(title or "")
+
+    def names_page(name: str | None) -> bool:
+        norm = _norm(name or "")
+        return bool(norm and wanted) and (norm in wanted or wanted in norm)
+
+    # An event widget in a sidebar also brings Event markup: it must be the page's subject.
+    if any(names_page(as_text(e.get("name"))) for e in events):
         return "event"
-    if any(
-        "schema.org/event" in (el.get("itemtype") or "").lower()
-        for el in tree.xpath("//*[@itemtype]")
-    ):
-        return "event"
-    if teaser_count >= 3 and not articles and teaser_chars >= 0.5 * len(text):
+    for el in tree.xpath('//*[contains(translate(@itemtype, "E", "e"), "schema.org/event")]'):
+        if next(el.iter("h1"), None) is not None or any(
+            names_page(n.text_content()) for n in el.xpath('.//*[@itemprop="name"]')
+        ):
+            return "event"
+    if len(teasers) >= 3 and not articles and _mostly_teasers(text, teaser_text):
         return "listing"
-    if not articles and tree.xpath(
-        '//*[contains(concat(" ", normalize-space(@class), " "), " event-detail")'
-        ' or contains(@class, "veranstaltung-detail") or contains(@class, "event-details")'
-        ' or contains(@class, "termin-detail")]'
+    if not articles and any(
+        _EVENT_BLOCK.search(_attr_text(el)) and not _in_boilerplate(el)
+        for el in _EVENTISH_XPATH(tree)
     ):
         return "event"
     return "article"
+
+
+_EVENTISH_XPATH = etree.XPath(
+    '//*[contains(translate(@class, "ETV", "etv"), "event")'
+    ' or contains(translate(@class, "ETV", "etv"), "veranstaltung")'
+    ' or contains(translate(@class, "ETV", "etv"), "termin")'
+    ' or contains(translate(@id, "ETV", "etv"), "event")'
+    ' or contains(translate(@id, "ETV", "etv"), "veranstaltung")'
+    ' or contains(translate(@id, "ETV", "etv"), "termin")]'
+)
+_EVENT_BLOCK = re.compile(
+    r"event-?details?|veranstaltungs?-?details?|termin-?details?|event-?info|veranstaltungsinfo",
+    re.IGNORECASE,
+)
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -903,8 +950,8 @@ def extract_page(
     sites = _site_names(meta, jsonld, canonical)
     title = _title(tree, meta, entities, hints, sites)
     text, content_html = _main_content(tree, canonical, hints, title)
-    teasers, teaser_chars = _teasers(tree, canonical)
-    kind = _kind(hints, jsonld, entities, tree, len(teasers), teaser_chars, text)
+    teasers, teaser_text = _teasers(tree, canonical)
+    kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text)
     published, modified, source = _dates(tree, canonical, meta, entities, hints, title, kind)
     return Page(
         url=canonical,

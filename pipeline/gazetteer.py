@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import importlib.util
 import io
 import json
 import math
@@ -21,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.model import PlaceKind
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GAZETTEER_DIR = REPO_ROOT / "data" / "gazetteer"
@@ -46,7 +49,7 @@ COLUMNS = (
     "common_words",
 )
 
-KIND_CODES = {"s": "state", "d": "district", "m": "municipality"}
+KIND_CODES: dict[str, PlaceKind] = {"s": "state", "d": "district", "m": "municipality"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ class Entry:
     """One gazetteer row. ``district``/``state`` are AGS prefixes, not names."""
 
     ags: str
-    kind: str
+    kind: PlaceKind
     name: str
     short: str
     aliases: tuple[str, ...]
@@ -91,7 +94,7 @@ class Gazetteer:
     def get(self, ags: str) -> Entry | None:
         return self.entries.get(ags)
 
-    def of_kind(self, kind: str) -> list[Entry]:
+    def of_kind(self, kind: PlaceKind) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == kind]
 
     def lookup(self, alias: str) -> list[Entry]:
@@ -108,14 +111,6 @@ class Gazetteer:
             return None
         district = self.entries.get(ags[:5])
         return district.short if district else None
-
-    def municipalities_of(self, prefix: str) -> list[Entry]:
-        """Municipalities whose AGS starts with ``prefix`` (a state or district key)."""
-        return [
-            e
-            for e in self.entries.values()
-            if e.kind == "municipality" and e.ags.startswith(prefix)
-        ]
 
 
 def _parse_row(row: list[str]) -> Entry:
@@ -136,14 +131,19 @@ def _parse_row(row: list[str]) -> Entry:
     )
 
 
-@functools.cache
-def _load_cached(path: str) -> Gazetteer:
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+def read_gazetteer(path: Path | str | None = None) -> Gazetteer:
+    """Parse the gazetteer file anew (benchmarks); code should use :func:`load_gazetteer`."""
+    with gzip.open(path or DEFAULT_PATH, "rt", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader)
         if tuple(header) != COLUMNS:
             raise ValueError(f"{path}: unexpected columns {header}")
         return Gazetteer(_parse_row(row) for row in reader)
+
+
+@functools.cache
+def _load_cached(path: str) -> Gazetteer:
+    return read_gazetteer(path)
 
 
 def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
@@ -172,6 +172,7 @@ TYPE_WORDS = {
     "krsfr. Stadt",
     "Stadtkreis",
     "Große Kreisstadt",
+    "Kreisstadt",
     "Universitätsstadt",
     "Hochschulstadt",
     "Berg- und Universitätsstadt",
@@ -224,6 +225,7 @@ QUALIFIER_EXPANSIONS = {
     "Ndb.": "Niederbayern",
     "Obb.": "Oberbayern",
     "Schw.": "Schwaben",
+    "OB": "Oberbayern",
 }
 
 STATE_EXTRA_ALIASES = {
@@ -290,8 +292,9 @@ _ABBREV_WORDS = (
     (re.compile(r"\ba\. "), "am "),
 )
 _QUALIFIED = re.compile(
-    r"^(?P<base>.+?)\s*(?:\((?P<paren>[^)]+)\)|\s(?:am|an der|an den|im|in der|in|ob der|bei|vor der|"
-    r"a\.|a\. ?d\.|b\.|i\.|i\. ?d\.|v\. ?d\.|o\. ?d\.)\s.+)$"
+    r"^(?P<base>.+?)\s*(?:\((?P<paren>[^)]+)\)"
+    r"|\s(?:am|an der|an den|im|in der|in|ob der|bei|vor der"
+    r"|a\.|a\. ?d\.|b\.|i\.|i\. ?d\.|v\. ?d\.|o\. ?d\.)\s.+)$"
 )
 
 _WORD = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+$")
@@ -303,6 +306,20 @@ def _space_abbrevs(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
+_FULL_WORD = r"(?=[A-ZÄÖÜ][a-zäöüß]{2,}(?:\s|$|-))"
+_QUALIFIER_AT_END = re.compile(r"(?<=\s)(\S+)$")
+
+
+def common_short(name: str) -> str:
+    """'Lauf a.d. Pegnitz' → 'Lauf an der Pegnitz', 'Weiden i.d. OPf.' → 'Weiden in der
+    Oberpfalz'; cryptic forms ('Bad Münder a. D.') stay as they are."""
+    name = _QUALIFIER_AT_END.sub(lambda m: QUALIFIER_EXPANSIONS.get(m.group(1), m.group(1)), name)
+    name = re.sub(r"\bi\. ?(?=Oberbayern$)", "in ", name)
+    for pattern, words in _ABBREV_WORDS:
+        name = re.sub(pattern.pattern + _FULL_WORD, words, name)
+    return name
+
+
 def _expand_abbrevs(name: str) -> str:
     for pattern, words in _ABBREV_WORDS:
         name = pattern.sub(words, name)
@@ -311,7 +328,8 @@ def _expand_abbrevs(name: str) -> str:
 
 def split_official(name: str) -> tuple[str, list[str], list[str]]:
     """'Halle (Saale), Stadt' → ('Halle (Saale)', types=['Stadt'], qualifiers=[])."""
-    parts = [p.strip() for p in name.split(",")]
+    # '(ab 21.10.2009)': the unit's start date, not part of its name.
+    parts = [re.sub(r"\s*\(ab [\d.]+\)$", "", p.strip()) for p in name.split(",")]
     types, quals = [], []
     for part in parts[1:]:
         if not part:
@@ -364,7 +382,8 @@ def municipality_aliases(official: str) -> tuple[str, list[str]]:
         m = _QUALIFIED.match(v)
         if m:
             variants.append(m.group("base").strip())
-    return short, _unique(v for v in variants if len(v) >= 3)
+    short = common_short(short)
+    return short, _unique(v for v in [*variants, short] if len(v) >= 3)
 
 
 def district_aliases(official: str) -> tuple[str, list[str]]:
@@ -503,9 +522,11 @@ def _umlaut_first(word: str) -> str:
 
 
 def _read_datenguide() -> tuple[dict[str, dict], set[str]]:
-    import datenguidepy
-
-    data_dir = Path(datenguidepy.__file__).parent / "package_data"
+    # Only the package's data files are needed: importing it would pull in pandas.
+    spec = importlib.util.find_spec("datenguidepy")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("No module named 'datenguidepy'")
+    data_dir = Path(spec.submodule_search_locations[0]) / "package_data"
     with open(data_dir / "regions.csv", encoding="utf-8", newline="") as fh:
         regions = {r["region_id"]: r for r in csv.DictReader(fh)}
     # The region list keeps units that were dissolved; a district is current when the
@@ -718,9 +739,8 @@ def write_rows(rows: list[list[str]], path: Path = DEFAULT_PATH) -> None:
 def stats(path: Path | str | None = None) -> dict[str, object]:
     """Counts and measured load time (fresh parse, bypassing the per-process cache)."""
     target = str(Path(path) if path else DEFAULT_PATH)
-    _load_cached.cache_clear()
     start = time.perf_counter()
-    gaz = _load_cached(target)
+    gaz = read_gazetteer(target)
     elapsed = time.perf_counter() - start
     munis = gaz.of_kind("municipality")
     sources: dict[str, int] = defaultdict(int)
@@ -740,7 +760,11 @@ def stats(path: Path | str | None = None) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["build"]:
-        rows = build_rows()
+        try:
+            rows = build_rows()
+        except ImportError as exc:
+            print(f"gazetteer build needs the [gazetteer] extras: {exc}", file=sys.stderr)
+            return 2
         write_rows(rows)
         print(f"wrote {len(rows)} rows to {DEFAULT_PATH}")
         return 0

@@ -9,13 +9,19 @@ district or state named in the same text.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from pipeline.gazetteer import Entry, Gazetteer, load_gazetteer
-from pipeline.model import Place
+from pipeline.model import Place, PlaceRole
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 # Well-known parts of big cities that are not municipalities themselves. Aliases that the
 # gazetteer already uses for a municipality are skipped when the matcher is built.
@@ -75,42 +81,63 @@ TOWN_DISTRICTS: dict[str, str] = {
     "Gröpelingen": "04011000",
 }
 
-_DETERMINERS = frozenset(
+_DETERMINERS = _words(
     "der die das dem den des ein eine einem einen einer eines im am zum zur vom beim ins "
     "unser unsere unserem unseren ihr ihre ihrem ihren sein seine seinem seinen jede jeder "
-    "jedes dieser diese dieses diesem kein keine keinem".split()
+    "jedes dieser diese dieses diesem kein keine keinem"
 )
-_PLACE_PREPOSITIONS = frozenset("in aus nach bei nahe gegenüber zwischen Richtung".split())
-_PLACE_NOUNS = frozenset(
+_PLACE_PREPOSITIONS = _words("in aus nach bei nahe gegenüber zwischen Richtung")
+_PLACE_NOUNS = _words(
     "Stadt Gemeinde Kommune Markt Marktgemeinde Hansestadt Kreisstadt Landeshauptstadt Großstadt "
     "Universitätsstadt Stadtverwaltung Stadtwerke Oberbürgermeister Oberbürgermeisterin "
     "Bürgermeister Bürgermeisterin Stadtrat Gemeinderat Rathaus Modellkommune Modellstadt "
-    "Nachbarstadt Nachbargemeinde Partnerstadt Kreisstadt Ortsgemeinde Verbandsgemeinde".split()
+    "Nachbarstadt Nachbargemeinde Partnerstadt Kreisstadt Ortsgemeinde Verbandsgemeinde "
+    "Altkreis Ortsteil Stadtteil Samtgemeinde Einheitsgemeinde Amt Flecken"
 )
 _LIST_JOINERS = frozenset({"und", "oder", "sowie", ",", "/"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", "\n", "•", "–", "-", '"', "„", "“"})
-_STREET_WORDS = frozenset(
-    "Straße Str Strasse Weg Allee Platz Ring Chaussee Damm Gasse Ufer Steig Pfad Landstraße".split()
+_STREET_WORDS = _words(
+    "Straße Str Strasse Weg Allee Platz Ring Chaussee Damm Gasse Ufer Steig Pfad Landstraße"
 )
-_PERSON_TITLES = frozenset("Frau Herr Herrn Dr Prof Familie Minister Ministerin".split())
-_CLUB_WORDS = frozenset(
+_PERSON_TITLES = _words("Frau Herr Herrn Dr Prof Familie Minister Ministerin")
+_CLUB_WORDS = _words(
     "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
-    "SpVgg Dynamo Union Kickers Holstein".split()
+    "SpVgg Dynamo Union Kickers Holstein"
 )
-# Common German first names: a capitalised word before a name makes it a surname.
-_FIRST_NAMES = frozenset(
-    "Anna Maria Julia Laura Lena Sarah Katharina Christina Sabine Susanne Petra Andrea Claudia "
-    "Stefanie Nicole Birgit Monika Karin Ute Ulrike Heike Martina Kerstin Anja Katrin Silke "
-    "Jana Lisa Sophie Hannah Lea Thomas Michael Andreas Stefan Peter Frank Klaus Jürgen Wolfgang "
-    "Christian Markus Martin Matthias Alexander Daniel Tobias Jan Tim Jens Uwe Ralf Bernd Dirk "
-    "Holger Sven Oliver Florian Sebastian Philipp Lukas Jonas Felix Paul Max Hans Karl Werner "
-    "Helmut Gerhard Dieter Manfred Heinz Günter Rainer Torsten Carsten Kai Björn Lars Nils".split()
-)
-# Ordinary words too frequent after 'in' to trust a preposition alone ('in Sorge').
-STRONG_WORDS = frozenset(
-    "Wissen Lage Stelle Sorge Welt Schutz Sinn Lehre Bescheid Besitz Mark Rain Forst Berg Buch "
-    "Stein Wald Burg Insel Elbe Bühne Mitte Kommen Ohne Reich Halle Bergen Weil Essen Wetter".split()
-)
+# Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
+# and a town called like a first name ('Karl', 'Moritz') needs place context.
+_FIRST_NAMES = _words("""
+    Anna Maria Julia Laura Lena Sarah Sara Katharina Christina Christine Sabine Susanne Petra
+    Andrea Claudia Stefanie Nicole Birgit Monika Karin Ute Ulrike Heike Martina Kerstin Anja
+    Katrin Silke Jana Lisa Sophie Sophia Hannah Lea Leonie Emma Mia Marie Johanna Charlotte
+    Clara Klara Luisa Paula Greta Ida Elena Nina Jutta Gabriele Brigitte Renate Ursula Helga
+    Ingrid Elke Doris Angelika Barbara Beate Bettina Carola Cornelia Daniela Diana Dorothea
+    Eva Franziska Friederike Gisela Hanna Ines Iris Jasmin Jennifer Jessica Judith Karina
+    Kathrin Katja Lara Lina Marion Melanie Miriam Nadine Natalie Regina Sandra Simone Sonja
+    Svenja Tanja Theresa Vanessa Verena Yvonne Mareen Maren Antje Anke Astrid Annette Tina
+    Thomas Michael Andreas Stefan Peter Frank Klaus Jürgen Wolfgang Christian Markus Marcus
+    Martin Matthias Alexander Daniel Tobias Jan Tim Jens Uwe Ralf Bernd Dirk Holger Sven
+    Oliver Florian Sebastian Philipp Lukas Jonas Felix Paul Max Hans Karl Werner Helmut
+    Gerhard Dieter Manfred Heinz Günter Günther Rainer Torsten Carsten Kai Björn Lars Nils
+    Moritz Henning Marius Leon Luca Noah Elias Ben Finn Emil Anton Jakob Johannes Julian
+    Niklas Fabian David Simon Benjamin Dominik Patrick Marco Marcel Mario Robert Richard
+    Georg Heinrich Friedrich Wilhelm Otto Ernst Walter Kurt Horst Rolf Norbert Volker Reinhard
+    Hartmut Joachim Jörg Harald Herbert Hermann Karsten Olaf Roland Rüdiger Siegfried Ulrich
+    Achim Axel Bernhard Burkhard Detlef Eckhard Egon Erich Erwin Fritz Gernot Gregor Guido
+    Hubert Ingo Jochen Konrad Lothar Lutz Mathias Norman Rudolf Steffen Thorsten Till Vincent
+    Armin Arne Malte Ole Hendrik Henrik Gustav Ludwig August Albert Bruno Oskar Carl Konstantin
+    Meinhard Bernd Eckart Gerd Hajo Hinrich Jost Lorenz Veit Wendelin
+    """)
+# Names that are ordinary words simplemma does not flag, or places abroad that German texts
+# mention far more often than the small German municipality of that name.
+STRONG_WORDS = _words("""
+    Wissen Lage Stelle Sorge Welt Schutz Sinn Lehre Bescheid Besitz Mark Rain Forst Berg Buch
+    Stein Wald Burg Insel Elbe Bühne Mitte Kommen Ohne Reich Halle Bergen Weil Essen Wetter
+    Lauf Kuchen Brunnen Brand Übersee Valley Salzburg Rom Gladbach Nassau Frankenstein
+    Grafschaft Freiheit Zeit Eiche
+    """)
+TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place context
+SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
 BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
 
 # First two digits of a postcode → states it can lie in (postcode zones cross state lines).
@@ -230,17 +257,24 @@ class _Matcher:
             if alias not in by_alias and ags in gaz.entries:
                 by_alias[alias] = [ags]
         common = {w for e in gaz.entries.values() for w in e.common_words}
-        strong = {w for e in gaz.entries.values() for w in e.strong_words} | STRONG_WORDS
+        strong = {w for e in gaz.entries.values() for w in e.strong_words}
+        strong |= STRONG_WORDS | _FIRST_NAMES
         first: dict[str, list[_Alias]] = {}
         for alias, ags in by_alias.items():
             tokens = tuple(_TOKEN.findall(alias))
             if not tokens:
                 continue
             level = 2 if alias in strong else 1 if alias in common else 0
+            if not level and len(tokens) == 1 and all(_tiny(gaz.entries[a]) for a in ags):
+                level = 1  # 'Marth', 'Brunnen': villages whose names double as other words
             first.setdefault(tokens[0], []).append(_Alias(alias, tokens, tuple(ags), level))
         for options in first.values():
             options.sort(key=lambda a: -len(a.tokens))
         self.first = first
+
+
+def _tiny(entry: Entry) -> bool:
+    return entry.kind == "municipality" and (entry.population or 0) < TINY_TOWN
 
 
 def _matcher(gaz: Gazetteer) -> _Matcher:
@@ -258,7 +292,9 @@ class _Mention:
     end: int
     prev: tuple[str, ...]  # up to two tokens before, nearest last
     next: str | None
+    prev_token_end: int  # end offset of the previous token (-1 if none)
     before_joiner_end: int  # end offset of the token before the previous one (-1 if none)
+    after_joiner_start: int  # start offset of the token after the next one (-1 if none)
 
 
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -277,10 +313,14 @@ def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
             i += 1
             continue
         # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') is no mention.
-        if i > 0 and words[i - 1] in "-–" and toks[i - 1][2] == toks[i][1] and i > 1:
-            if toks[i - 2][2] == toks[i - 1][1]:
-                i += 1
-                continue
+        if (
+            i > 1
+            and words[i - 1] in ("-", "–")
+            and toks[i - 2][2] == toks[i - 1][1]
+            and toks[i - 1][2] == toks[i][1]
+        ):
+            i += 1
+            continue
         hit = None
         for alias in options:
             k = len(alias.tokens)
@@ -303,7 +343,9 @@ def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
                 end=toks[i + k - 1][2],
                 prev=prev,
                 next=words[i + k] if i + k < n else None,
+                prev_token_end=toks[i - 1][2] if i > 0 else -1,
                 before_joiner_end=toks[i - 2][2] if i > 1 else -1,
+                after_joiner_start=toks[i + k + 1][1] if i + k + 1 < n else -1,
             )
         )
         i += k
@@ -343,8 +385,10 @@ def _entry_rank(
     states: set[str],
     home_region: str | None,
     postal_states: tuple[str, ...] = (),
-) -> tuple[int, int]:
-    score = 0
+) -> tuple[float, int]:
+    """Higher is likelier: context first, then size (a city of 100,000 outweighs a state
+    mention for a village of 1,000, not a district mention)."""
+    score = 10 * math.log10((entry.population or 0) + 10)
     if home_region and entry.ags.startswith(home_region):
         score += 100
     if postal_states and entry.state_ags in postal_states:
@@ -353,7 +397,8 @@ def _entry_rank(
         score += 50
     if entry.state_ags in states:
         score += 20
-    return score, entry.population or 0
+    # Ties (same name, no population, no context) go to the lower key: deterministic.
+    return score, -int(entry.ags)
 
 
 def _confirmed(
@@ -366,17 +411,17 @@ def _confirmed(
     return entry.state_ags in states and entry.kind != "state"
 
 
-def _to_place(entry: Entry, gaz: Gazetteer, role: str, evidence: str) -> Place:
+def _to_place(entry: Entry, gaz: Gazetteer, role: PlaceRole, evidence: str) -> Place:
     return Place(
         name=entry.short,
-        kind=entry.kind,  # type: ignore[arg-type]
+        kind=entry.kind,
         ags=entry.ags,
         lat=entry.lat,
         lon=entry.lon,
         state=gaz.state_name(entry.ags),
         district=gaz.district_name(entry.ags) if entry.kind == "municipality" else None,
         population=entry.population,
-        role=role,  # type: ignore[arg-type]
+        role=role,
         evidence=evidence,
     )
 
@@ -393,29 +438,75 @@ def find_places(
     combined = f"{title}\n{text}" if title else text
     mentions = [m for m in _scan(combined, _matcher(gaz)) if not _blocked(m)]
 
-    # Anchors: names that are neither ordinary words nor shared fix the text's region.
+    # Anchors: accepted names that are neither ordinary words nor shared fix the region.
     districts: set[str] = set()
     states: set[str] = set()
+    anchor_ends: set[int] = set()
+    anchor_starts: set[int] = set()
     for m in mentions:
         if len(m.alias.ags) == 1 and not m.alias.word_level:
             entry = gaz.entries[m.alias.ags[0]]
-            states.add(entry.state_ags)
-            if entry.district_ags:
-                districts.add(entry.district_ags)
+            if _plain_name_is_place(m, entry, anchor_ends):
+                anchor_ends.add(m.end)
+                anchor_starts.add(m.start)
+                states.add(entry.state_ags)
+                if entry.district_ags:
+                    districts.add(entry.district_ags)
 
     found: dict[str, Place] = {}
     accepted_ends: set[int] = set()
     for m in mentions:
         candidates = [gaz.entries[a] for a in m.alias.ags]
-        best = max(candidates, key=lambda e: _entry_rank(e, districts, states, home_region))
-        if m.alias.word_level and not _ordinary_word_is_place(
-            m, best, districts, states, home_region, accepted_ends
-        ):
+        postal = _postal_states(m)
+        best = max(candidates, key=lambda e: _entry_rank(e, districts, states, home_region, postal))
+        if m.alias.word_level:
+            listed = m.next in _LIST_JOINERS and m.after_joiner_start in anchor_starts
+            ok = _ordinary_word_is_place(
+                m, best, districts, states, home_region, accepted_ends, listed
+            )
+        else:
+            ok = _plain_name_is_place(m, best, accepted_ends)
+        if not ok:
             continue
         accepted_ends.add(m.end)
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
     return list(found.values())
+
+
+def _postal_states(m: _Mention) -> tuple[str, ...]:
+    """States a postcode right before the name points to ('06108 Halle', '53333, Meckenheim')."""
+    for token in reversed(m.prev):
+        if token.isdigit() and len(token) == 5:
+            return POSTAL_ZONE_STATES.get(token[:2], ())
+        if token != ",":
+            break
+    return ()
+
+
+def _before(m: _Mention) -> str:
+    """The token before a mention, lower-cased when it is a capitalised function word."""
+    before = m.prev[-1] if m.prev else "\n"
+    if before[:1].isupper() and before.lower() in _PLACE_PREPOSITIONS | _DETERMINERS:
+        return before.lower()  # 'In Hagen' / 'Zum Essen' / 'Den Haag'
+    return before
+
+
+def _plain_name_is_place(m: _Mention, entry: Entry, accepted_ends: set[int]) -> bool:
+    """Whether a name that is no ordinary word is a place here (most are)."""
+    if len(m.alias.tokens) > 1 or entry.kind != "municipality":
+        return True  # 'im Vogtlandkreis' is fine
+    before = _before(m)
+    if before in _DETERMINERS:
+        return False  # 'Den Haag', 'die Brunnen'
+    if before == "(" and len(m.prev) == 2 and m.prev[0][:1].isupper():
+        return False  # a qualifier of another name: 'Altenburg (Thür.)'
+    small = (entry.population or 0) < SMALL_TOWN
+    if small and before[:1].isupper() and before.isalpha():
+        # 'Jutta Zedlitz', 'Napa Valley': an unknown capitalised word makes it a name part.
+        place_like = before in _PLACE_NOUNS or m.prev_token_end in accepted_ends
+        return place_like
+    return True
 
 
 def _ordinary_word_is_place(
@@ -425,11 +516,13 @@ def _ordinary_word_is_place(
     states: set[str],
     home_region: str | None,
     accepted_ends: set[int],
+    listed: bool = False,
 ) -> bool:
-    """Whether a name that is also an ordinary word is used as a place here."""
-    before = m.prev[-1] if m.prev else "\n"
-    if before[:1].isupper() and before.lower() in _PLACE_PREPOSITIONS | _DETERMINERS:
-        before = before.lower()  # 'In Hagen' / 'Zum Essen' at the start of a sentence
+    """Whether a name that is also an ordinary word is used as a place here.
+
+    ``listed``: the name is followed by 'und'/',' and a certain place ('Halle, Versmold').
+    """
+    before = _before(m)
     if before in _DETERMINERS:
         return False
     if m.next is not None and m.next[:1].isdigit():
@@ -439,7 +532,7 @@ def _ordinary_word_is_place(
     big = (entry.population or 0) >= BIG_CITY
     if before in _PLACE_NOUNS:
         return True
-    if before in _PLACE_PREPOSITIONS:
+    if before in _PLACE_PREPOSITIONS or listed:
         return noun or big or confirmed
     if before in _LIST_JOINERS:
         # 'in Hagen, Wetter und Herdecke': a list continues a place mention.
@@ -450,7 +543,9 @@ def _ordinary_word_is_place(
         return verb_follows and big and (noun or confirmed)
     if before[:1].islower():
         return False  # 'das schöne Wetter', 'um Wissen zu teilen'
-    return confirmed
+    # After another capitalised word ('Altkreis Halle', 'Werk Osten'): only a noun-like
+    # name, and only in its own region.
+    return noun and confirmed
 
 
 def resolve_place(
@@ -465,16 +560,22 @@ def resolve_place(
     if not town or not town.strip():
         return None
     gaz = gazetteer or load_gazetteer()
-    town = re.sub(r"^\s*(?:D-)?\d{5}\s+", "", town.strip())
+    # A whole address ('Mansfelder Str. 56, 06108 Halle (Saale)'): the town follows the postcode.
+    found = re.search(r"\b\d{5}\b", town)
+    if found:
+        postal_code = postal_code or found.group()
+        town = town[found.end() :].strip(" ,") or town
+    town = town.strip()
     zone = (postal_code or "").strip()[:2]
     postal_states = POSTAL_ZONE_STATES.get(zone, ()) if zone.isdigit() else ()
 
-    candidates = [e for e in gaz.lookup(town)]
+    candidates = gaz.lookup(town)
     if not candidates:
         matcher = _matcher(gaz)
         for m in _scan(town, matcher):
-            candidates.extend(gaz.entries[a] for a in m.alias.ags)
-            break
+            if not _blocked(m):
+                candidates.extend(gaz.entries[a] for a in m.alias.ags)
+                break
     if not candidates:
         return None
     districts: set[str] = set()

@@ -84,7 +84,15 @@ def reprocess(
     started = time.monotonic()
     since = since_key(since)
     db_path = Path(db_path)
-    open_db(db_path, create=False).close()
+    check = open_db(db_path, create=False)
+    try:
+        if source and not (config and source in config.sources):
+            # A source removed from the configuration may still have pages worth re-processing.
+            stored = check.execute("select 1 from documents where source = ? limit 1", [source])
+            if not stored.fetchone():
+                raise InputError(f"unknown source {source!r}: not configured, nothing stored")
+    finally:
+        check.close()
     normalizer = Normalizer(taxonomy_path=taxonomy_path)
     result = ReprocessResult()
     with crawl_lock(db_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import re
 import signal
@@ -31,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -200,6 +202,7 @@ class CrawlScheduler:
             },
             timezone=BERLIN,
         )
+        self._scheduler.add_listener(self._on_busy, EVENT_JOB_MAX_INSTANCES)
         self.sources = config.select()
         for source in self.sources:
             self._scheduler.add_job(
@@ -216,9 +219,9 @@ class CrawlScheduler:
         """Schedule until SIGTERM/SIGINT or --max-runs; returns the exit code (0)."""
         if not self.sources:
             raise ConfigError(f"{self.sources_path}: no enabled sources to schedule")
-        previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
+        # Our own one-line log covers what APScheduler would warn about.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         try:
             now = datetime.now(BERLIN)
             for job in self._scheduler.get_jobs():
@@ -244,6 +247,9 @@ class CrawlScheduler:
             # Without jobs, the loop's last look for due jobs submits none to the closed pool.
             self._scheduler.remove_all_jobs()
             self._scheduler.shutdown(wait=False)
+
+    def _on_busy(self, event: JobSubmissionEvent) -> None:
+        self.log(f"{_stamp(datetime.now(BERLIN))} source={event.job_id} skipped (still running)")
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self._signals += 1

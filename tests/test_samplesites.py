@@ -179,7 +179,8 @@ def test_sources_file_loads_and_patterns_classify_every_page() -> None:
 
 def test_robots_txt_keeps_the_linked_draft_out() -> None:
     source = load_sources(SAMPLE_SOURCES).sources["kommunal-digital"]
-    assert source.page_kind(ROBOTS_DISALLOWED_URL) is None
+    # The draft looks like an article to the crawler: only robots.txt keeps it out.
+    assert source.page_kind(ROBOTS_DISALLOWED_URL) == "article"
     assert "Interner Entwurf" in tree(ROBOTS_DISALLOWED_URL).findtext(".//title")
     robots = RobotFileParser()
     robots.parse(sites()[HOST_A]["/robots.txt"][0].decode().splitlines())

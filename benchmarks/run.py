@@ -1,0 +1,685 @@
+"""citynews benchmarks: one run, one table, ratios against bare Scrapy, trafilatura and htmldate.
+
+    python benchmarks/run.py            # full run (make bench), a few minutes
+    python benchmarks/run.py --quick    # tiny inputs, for the smoke test
+    python benchmarks/run.py --profile  # also: where citynews' extraction time goes (cProfile)
+
+Shared machines are noisy, so every figure that matters is a ratio of two measurements taken in
+the same run; each figure is the median over repetitions with min and max. Cases:
+
+1. crawl       a generated 2,000-article portal on 127.0.0.1: bare Scrapy vs ``citynews crawl``
+2. extraction  real pages of the shared corpus: citynews' full normalization vs trafilatura
+               (with metadata) vs htmldate, one process = one core
+3. storage     100,000 synthetic documents through ``Store``, then the analyst views
+4. feeds       ``build_feeds`` over that database
+5. memory      peak RSS of the 2,000- and a 10,000-article crawl
+
+Results go to ``benchmarks/results/latest.json`` (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import hashlib
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sitegen
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = ("htmldate-eval", "trafilatura-eval")
+DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
+CONCURRENCY = 8
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sizes:
+    crawl_pages: int
+    bare_runs: int
+    crawl_runs: int
+    memory_pages: int
+    gen_pages: int
+    corpus_pages: int
+    runs: int
+    documents: int
+    chunks: int
+
+
+FULL = Sizes(
+    crawl_pages=2000,
+    bare_runs=5,
+    crawl_runs=3,
+    memory_pages=10_000,
+    gen_pages=100,
+    corpus_pages=80,
+    runs=5,
+    documents=100_000,
+    chunks=10,
+)
+QUICK = Sizes(
+    crawl_pages=40,
+    bare_runs=1,
+    crawl_runs=1,
+    memory_pages=80,
+    gen_pages=4,
+    corpus_pages=4,
+    runs=2,
+    documents=2000,
+    chunks=2,
+)
+
+# Targets: (case, key in the case's results, comparison, bound, label).
+TARGETS = (
+    ("crawl", "glue_ratio", ">=", 0.8, "glue ratio"),
+    ("extraction", "citynews_pages_per_s", ">=", 60.0, "extraction+normalization pages/s/core"),
+    ("storage", "docs_per_s", ">=", 10_000.0, "storage docs/s"),
+    ("storage", "slowest_query_ms", "<", 200.0, "slowest view query ms"),
+    ("feeds", "build_s", "<", 5.0, "all feeds + calendars s"),
+    ("memory", "peak_rss_mb_long", "<", 500.0, "peak RSS long crawl MB"),
+    ("memory", "growth", "<", 1.25, "peak RSS long ÷ short crawl"),
+)
+
+
+def stats(values: Iterable[float]) -> dict[str, Any]:
+    values = list(values)
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "runs": len(values),
+    }
+
+
+def timed_runs(fn: Callable[[], Any], runs: int, *, warmup: bool = True) -> list[float]:
+    """Seconds of ``runs`` calls of ``fn`` (after one untimed call when ``warmup``)."""
+    if warmup:
+        fn()
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+class Report:
+    """Collects table rows and the JSON result."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, dict[str, Any], str]] = []
+        self.cases: dict[str, dict[str, Any]] = {}
+
+    def row(self, case: str, metric: str, figure: dict[str, Any], unit: str) -> None:
+        self.rows.append((case, metric, figure, unit))
+
+    def print_table(self, verdicts: list[dict[str, Any]]) -> None:
+        def fmt(value: float) -> str:
+            if value >= 1000:
+                return f"{value:,.0f}"
+            return f"{value:.3g}" if value < 10 else f"{value:.1f}"
+
+        header = ("case", "metric", "median", "min", "max", "runs", "unit")
+        lines = [header]
+        for case, metric, f, unit in self.rows:
+            lines.append(
+                (case, metric, fmt(f["median"]), fmt(f["min"]), fmt(f["max"]), str(f["runs"]), unit)
+            )
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        print()
+        for n, line in enumerate(lines):
+            print(
+                "  ".join(
+                    cell.rjust(w) if 2 <= i <= 5 else cell.ljust(w)
+                    for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+                ).rstrip()
+            )
+            if n == 0:
+                print("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        print()
+        for v in verdicts:
+            value = "n/a" if v["value"] is None else fmt(v["value"])
+            print(f"{v['verdict']:<5} {v['label']}: {value} (target {v['op']} {fmt(v['bound'])})")
+
+
+# --- case 1 and 5: crawls --------------------------------------------------------------------
+
+
+def _sources_toml(base_url: str) -> str:
+    return f"""[crawler]
+concurrency_per_domain = {CONCURRENCY}
+autothrottle = false
+
+[sources.bench]
+title = "Benchmark-Portal"
+kind = "listing"
+start_urls = ["{base_url}/aktuelles/"]
+allowed_domains = ["127.0.0.1"]
+article_patterns = ['{sitegen.ARTICLE_PATTERN}']
+listing_patterns = ['{sitegen.LISTING_PATTERN}']
+pagination_selector = "{sitegen.NEXT_SELECTOR}"
+"""
+
+
+@dataclass
+class ChildResult:
+    wall_s: float
+    peak_rss_mb: float
+    cpu_s: float
+    samples: list[tuple[float, float]]
+
+
+def _run_child(command: list[str], log: Path) -> ChildResult:
+    """Run a child to completion; its own peak RSS (wait4) and RSS samples from /proc."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    samples: list[tuple[float, float]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        status = Path(f"/proc/{process.pid}/status")
+        while not done.wait(0.25):
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1]) / 1024
+                        samples.append((time.perf_counter() - started, rss))
+            except OSError:
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{' '.join(command[:4])} failed ({process.returncode}):\n{tail}")
+    return ChildResult(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, samples)
+
+
+def bare_crawl(base_url: str, work: Path) -> dict[str, Any]:
+    out = work / "bare.json"
+    child = _run_child(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bare_spider.py"),
+            "--start",
+            f"{base_url}/aktuelles/",
+            "--article",
+            sitegen.ARTICLE_PATTERN,
+            "--listing",
+            sitegen.LISTING_PATTERN,
+            "--next",
+            sitegen.NEXT_SELECTOR,
+            "--concurrency",
+            str(CONCURRENCY),
+            "--out",
+            str(out),
+        ],
+        work / "bare.log",
+    )
+    result = json.loads(out.read_text())
+    result.update(wall_s=child.wall_s, peak_rss_mb=child.peak_rss_mb)
+    return result
+
+
+def citynews_crawl(base_url: str, work: Path) -> tuple[dict[str, Any], ChildResult]:
+    sources = work / "sources.toml"
+    sources.write_text(_sources_toml(base_url), encoding="utf-8")
+    db = work / "crawl.db"
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    child = _run_child(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "crawl",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+            "--json",
+        ],
+        work / "citynews.log",
+    )
+    conn = sqlite3.connect(db)
+    try:
+        duration, pages = conn.execute(
+            "select duration_s, pages from crawl_runs order by id desc limit 1"
+        ).fetchone()
+        documents = conn.execute("select count(*) from documents").fetchone()[0]
+        events = conn.execute("select count(*) from events").fetchone()[0]
+    finally:
+        conn.close()
+    result = {
+        "pages": pages,
+        "articles": documents,
+        "events": events,
+        "seconds": duration,
+        "wall_s": child.wall_s,
+        "peak_rss_mb": child.peak_rss_mb,
+    }
+    return result, child
+
+
+def extract_rate_generated(pages: int, runs: int) -> list[float]:
+    """Seconds per pass of citynews' Normalizer over generated articles (no network)."""
+    from pipeline.model import Hints
+
+    normalizer = _normalizer()
+    site = sitegen.BenchSite(max(pages, 2000))
+    items = [
+        (site.article(n), f"http://127.0.0.1{site.meta(n).url_path}")
+        for n in range(0, pages * 17, 17)
+    ]
+
+    def one_pass() -> None:
+        for body, url in items:
+            normalizer(body, url, source="bench", hints=Hints(kind="article"))
+
+    return [s / len(items) for s in timed_runs(one_pass, runs)]
+
+
+def case_crawl(sizes: Sizes, work: Path, report: Report) -> dict[str, Any]:
+    per_page = extract_rate_generated(sizes.gen_pages, sizes.runs)
+    extract_rate = stats(1 / s for s in per_page)
+    bare_runs, city_runs, city_children = [], [], []
+    with sitegen.SiteServer(sizes.crawl_pages, prerender=True) as server:
+        bare_crawl(server.base_url, work)  # warm-up: server, page cache, imports
+        for _ in range(sizes.bare_runs):
+            bare_runs.append(bare_crawl(server.base_url, work))
+        for _ in range(sizes.crawl_runs):
+            result, child = citynews_crawl(server.base_url, work)
+            city_runs.append(result)
+            city_children.append(child)
+    bare = stats(r["articles"] / r["seconds"] for r in bare_runs)
+    city = stats(r["articles"] / r["seconds"] for r in city_runs)
+    expected = 1 / (1 / bare["median"] + 1 / extract_rate["median"])
+    glue = city["median"] / expected
+    report.row("1 crawl", "extract rate, generated pages", extract_rate, "pages/s")
+    report.row("1 crawl", "bare Scrapy", bare, "pages/s")
+    report.row("1 crawl", "citynews crawl (CLI)", city, "pages/s")
+    report.row("1 crawl", "citynews crawl, process wall", stats(r["wall_s"] for r in city_runs), "s")
+    return {
+        "site_articles": sizes.crawl_pages,
+        "concurrency_per_domain": CONCURRENCY,
+        "extract_pages_per_s": extract_rate,
+        "bare_pages_per_s": bare,
+        "citynews_pages_per_s": city,
+        "expected_pages_per_s": expected,
+        "glue_ratio": glue,
+        "bare_runs": bare_runs,
+        "citynews_runs": city_runs,
+        "_children": city_children,
+    }
+
+
+def case_memory(
+    sizes: Sizes, work: Path, report: Report, short: list[ChildResult]
+) -> dict[str, Any]:
+    # Rendered per request: a pre-rendered 10,000-page site would hold 1 GB in the server.
+    with sitegen.SiteServer(sizes.memory_pages) as server:
+        result, child = citynews_crawl(server.base_url, work)
+    short_peak = statistics.median(c.peak_rss_mb for c in short)
+    quarters = [_rss_at(child.samples, q) for q in (0.25, 0.5, 0.75, 1.0)]
+    report.row("5 memory", f"peak RSS, {sizes.crawl_pages} articles", stats(
+        c.peak_rss_mb for c in short), "MB")
+    report.row("5 memory", f"peak RSS, {sizes.memory_pages} articles", stats(
+        [child.peak_rss_mb]), "MB")
+    report.row("5 memory", f"{sizes.memory_pages}-article crawl", stats(
+        [result["articles"] / result["seconds"]]), "pages/s")
+    return {
+        "short_articles": sizes.crawl_pages,
+        "long_articles": sizes.memory_pages,
+        "long_documents_stored": result["articles"],
+        "peak_rss_mb_short": short_peak,
+        "peak_rss_mb_long": child.peak_rss_mb,
+        "growth": child.peak_rss_mb / short_peak,
+        "rss_mb_at_quarters_of_long_crawl": quarters,
+        "long_crawl": result,
+    }
+
+
+def _rss_at(samples: list[tuple[float, float]], fraction: float) -> float | None:
+    if not samples:
+        return None
+    end = samples[-1][0]
+    return max(rss for t, rss in samples if t <= end * fraction + 1e-9)
+
+
+# --- case 2: extraction on the shared corpus ---------------------------------------------------
+
+
+def corpus_pages(limit: int) -> list[tuple[bytes, str]]:
+    """Distinct corpus pages (the two sets share ~600), spread by content hash; [] if absent."""
+    pages: dict[str, tuple[bytes, str]] = {}
+    for name in CORPORA:
+        root = SHARED / "corpus" / name
+        truth = root / "ground_truth.jsonl"
+        if not truth.exists():
+            continue
+        for line in truth.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if not (root / record["path"]).exists():
+                continue
+            with gzip.open(root / record["path"], "rb") as fh:
+                body = fh.read()
+            pages.setdefault(hashlib.sha1(body).hexdigest(), (body, record["url"]))
+    return [pages[key] for key in sorted(pages)[:limit]]
+
+
+_NORMALIZER: Any = None
+
+
+def _normalizer() -> Any:
+    global _NORMALIZER
+    if _NORMALIZER is None:
+        from pipeline.normalize import Normalizer
+
+        _NORMALIZER = Normalizer()
+    return _NORMALIZER
+
+
+def case_extraction(sizes: Sizes, report: Report, *, profile: bool) -> dict[str, Any]:
+    import htmldate
+    import trafilatura
+
+    pages = corpus_pages(sizes.corpus_pages)
+    if not pages:
+        return {"skipped": f"{SHARED / 'corpus'} not found"}
+    normalizer = _normalizer()
+    engines: dict[str, Callable[[bytes, str], Any]] = {
+        "citynews": lambda body, url: normalizer(body, url),
+        "trafilatura": lambda body, url: trafilatura.bare_extraction(
+            body, url=url, with_metadata=True
+        ),
+        "htmldate": lambda body, url: htmldate.find_date(body, original_date=True),
+    }
+    result: dict[str, Any] = {"pages": len(pages), "bytes": sum(len(b) for b, _ in pages)}
+    warm = pages[: max(2, len(pages) // 8)]
+    for name, engine in engines.items():
+        for body, url in warm:
+            engine(body, url)
+        per_run = []
+        cpu_per_run = []
+        for _ in range(sizes.runs):
+            started, cpu = time.perf_counter(), time.process_time()
+            for body, url in pages:
+                engine(body, url)
+            per_run.append(len(pages) / (time.perf_counter() - started))
+            cpu_per_run.append(len(pages) / (time.process_time() - cpu))
+        result[f"{name}_pages_per_s"] = stats(per_run)["median"]
+        result[f"{name}"] = {"wall": stats(per_run), "cpu": stats(cpu_per_run)}
+        report.row("2 extraction", name, stats(per_run), "pages/s")
+    result["citynews_vs_trafilatura"] = (
+        result["citynews_pages_per_s"] / result["trafilatura_pages_per_s"]
+    )
+    if profile:
+        result["profile"] = _profile(lambda: [normalizer(b, u) for b, u in pages])
+    return result
+
+
+def _profile(fn: Callable[[], Any], top: int = 25) -> list[dict[str, Any]]:
+    """Cumulative time share of the heaviest functions in one call of ``fn``."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    data = pstats.Stats(profiler, stream=io.StringIO())
+    total = max(data.total_tt, 1e-9)  # type: ignore[attr-defined]
+    rows = []
+    for (path, line, func), (_, _, tottime, cumtime, _) in data.stats.items():  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "function": f"{Path(path).name}:{line}:{func}",
+                "path": path,
+                "cum_share": cumtime / total,
+                "own_share": tottime / total,
+            }
+        )
+    rows.sort(key=lambda r: -r["cum_share"])
+    return rows[:top]
+
+
+# --- case 3 and 4: storage, views, feeds -------------------------------------------------------
+
+QUERIES = {
+    "v_documents: one source, newest 50": (
+        "select * from v_documents where source = 'halle' order by published_utc desc limit 50"
+    ),
+    "v_documents: one month, 100": (
+        "select id, title, published, topics, places from v_documents"
+        " where published_utc >= ? and published_utc < ? order by published_utc limit 100"
+    ),
+    "v_events_upcoming: next 100": "select * from v_events_upcoming limit 100",
+    "v_events_upcoming: one state, 50": (
+        "select * from v_events_upcoming where state_code = '14' limit 50"
+    ),
+    "v_topic_month: full": "select * from v_topic_month",
+    "v_place_counts: top 25": "select * from v_place_counts order by documents desc limit 25",
+    "v_place_counts: one state": (
+        "select * from v_place_counts where state_code = '15' order by documents desc"
+    ),
+}
+
+
+def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, Any], Path]:
+    import random
+
+    import synthetic
+
+    from pipeline import analytics
+    from pipeline.storage import Store, open_db, refresh_derived
+    from pipeline.topics import load_taxonomy
+
+    factory = synthetic.DocumentFactory()
+    path = work / "storage.db"
+    started = time.perf_counter()
+    db = open_db(path)
+    schema_s = time.perf_counter() - started
+    store = Store(db)
+    store.upsert_sources(synthetic.sources())
+    store.upsert_topics(load_taxonomy().topics)
+    rng = random.Random(3)
+    per_chunk = sizes.documents // sizes.chunks
+    rates = []
+    for chunk in range(sizes.chunks):
+        docs = list(factory.documents(chunk * per_chunk, (chunk + 1) * per_chunk))
+        pages = [factory.raw_html(d) for d in docs]
+        minhashes = [rng.randbytes(512) for _ in docs]
+        started = time.perf_counter()
+        for doc, page, minhash in zip(docs, pages, minhashes, strict=True):
+            store.add(doc, raw_html=page, minhash=minhash)
+        store.flush()
+        rates.append(len(docs) / (time.perf_counter() - started))
+    started = time.perf_counter()
+    refresh_derived(db)
+    derived_s = time.perf_counter() - started
+    installed = db["topic_month"].exists() and db["documents"].detect_fts()
+    started = time.perf_counter()
+    if not installed:
+        # The analytics hooks are not registered in open_db yet: install as they will.
+        analytics.install(db)
+        analytics.refresh_topic_month(db)
+    install_s = time.perf_counter() - started
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    size_mb = sum(p.stat().st_size for p in work.glob("storage.db*")) / MB
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    month = datetime.now(UTC).strftime("%Y-%m")
+    params = {"v_documents: one month, 100": (f"{month}-01", f"{month}-31T23:59:59Z")}
+    queries: dict[str, Any] = {}
+    for name, sql in QUERIES.items():
+        rows: list[Any] = []
+
+        def query(sql: str = sql, name: str = name) -> None:
+            rows[:] = conn.execute(sql, params.get(name, ())).fetchall()
+
+        figure = stats(s * 1000 for s in timed_runs(query, sizes.runs))
+        figure["rows"] = len(rows)
+        queries[name] = figure
+        report.row("3 storage", name, figure, "ms")
+    conn.close()
+    docs_per_s = stats(rates)
+    report.row("3 storage", "Store.add + flush", docs_per_s, "docs/s")
+    return {
+        "documents": sizes.documents,
+        "docs_per_s": docs_per_s["median"],
+        "docs_per_s_by_chunk": docs_per_s,
+        "chunk_documents": per_chunk,
+        "database_mb": size_mb,
+        "schema_s": schema_s,
+        "refresh_derived_s": derived_s,
+        "analytics_install_s": install_s,
+        "analytics_installed_by_open_db": installed,
+        "queries_ms": queries,
+        "slowest_query_ms": max(q["median"] for q in queries.values()),
+    }, path
+
+
+def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, Any]:
+    from feeds.build import build_feeds
+
+    outputs = iter(range(1000))
+    reports: list[Any] = []
+
+    def build() -> None:
+        out = work / f"feeds-{next(outputs)}"
+        reports.append(build_feeds(db, out))
+        shutil.rmtree(out)
+
+    seconds = stats(timed_runs(build, sizes.runs))
+    out = work / "feeds-rebuild"
+    build_feeds(db, out)
+    rebuild = stats(timed_runs(lambda: build_feeds(db, out), sizes.runs, warmup=False))
+    last = reports[-1]
+    report.row("4 feeds", "all feeds + calendars, fresh dir", seconds, "s")
+    report.row("4 feeds", "rebuild, nothing changed", rebuild, "s")
+    calendars = sum(1 for f in last.feeds if f.group == "kalender")
+    return {
+        "build_s": seconds["median"],
+        "build": seconds,
+        "rebuild": rebuild,
+        "feeds": len(last.feeds) - calendars,
+        "calendars": calendars,
+        "files": len(last.written),
+    }
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def verdicts(cases: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for case, key, op, bound, label in TARGETS:
+        value = cases.get(case, {}).get(key)
+        if value is None:
+            verdict = "SKIP"
+        else:
+            ok = value >= bound if op == ">=" else value < bound
+            verdict = "PASS" if ok else "MISS"
+        out.append({"case": case, "key": key, "label": label, "op": op, "bound": bound,
+                    "value": value, "verdict": verdict})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="citynews benchmarks")
+    parser.add_argument("--quick", action="store_true", help="tiny inputs (smoke test)")
+    parser.add_argument("--profile", action="store_true", help="profile citynews' extraction")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    report = Report()
+    cases: dict[str, dict[str, Any]] = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="citynews-bench-") as tmp:
+        work = Path(tmp)
+
+        def step(name: str, fn: Callable[[], Any]) -> Any:
+            t = time.perf_counter()
+            print(f"[{time.perf_counter() - started:6.1f} s] {name} ...", flush=True)
+            value = fn()
+            print(f"[{time.perf_counter() - started:6.1f} s] {name} done in"
+                  f" {time.perf_counter() - t:.1f} s", flush=True)
+            return value
+
+        cases["extraction"] = step(
+            "extraction", lambda: case_extraction(sizes, report, profile=args.profile)
+        )
+        cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
+        children = cases["crawl"].pop("_children")
+        cases["memory"] = step("memory", lambda: case_memory(sizes, work, report, children))
+        storage, db = step("storage", lambda: case_storage(sizes, work, report))
+        cases["storage"] = storage
+        cases["feeds"] = step("feeds", lambda: case_feeds(sizes, db, work, report))
+    results = verdicts(cases)
+    report.print_table(results)
+    crawl = cases["crawl"]
+    extraction = cases["extraction"]
+    print(
+        f"\nglue: expected {crawl['expected_pages_per_s']:.1f} pages/s = 1/(1/bare + 1/extract);"
+        f" citynews {crawl['citynews_pages_per_s']['median']:.1f} → ratio {crawl['glue_ratio']:.2f}"
+    )
+    if "citynews_vs_trafilatura" in extraction:
+        print(
+            f"extraction: citynews ÷ trafilatura(with_metadata) ="
+            f" {extraction['citynews_vs_trafilatura']:.2f},"
+            f" citynews ÷ htmldate = "
+            f"{extraction['citynews_pages_per_s'] / extraction['htmldate_pages_per_s']:.2f}"
+        )
+    memory = cases["memory"]
+    print(
+        f"memory: peak RSS {memory['peak_rss_mb_short']:.0f} MB ({memory['short_articles']})"
+        f" vs {memory['peak_rss_mb_long']:.0f} MB ({memory['long_articles']}),"
+        f" RSS at 25/50/75/100 % of the long crawl: "
+        + ", ".join("-" if v is None else f"{v:.0f}" for v in memory["rss_mb_at_quarters_of_long_crawl"])
+    )
+    total = time.perf_counter() - started
+    print(f"total {total:.0f} s")
+    payload = {
+        "meta": {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": args.quick,
+            "seconds": total,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "sizes": sizes.__dict__,
+        },
+        "cases": cases,
+        "targets": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    print(f"results: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

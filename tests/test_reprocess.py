@@ -1,0 +1,180 @@
+"""`citynews reprocess`: stored pages normalized again after a taxonomy change, no network."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import SAMPLE_SOURCES
+from pipeline.errors import InputError
+from pipeline.lock import crawl_lock
+from pipeline.reprocess import ReprocessResult, since_key
+from pipeline.topics import DEFAULT_TAXONOMY
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+SUMMARY = re.compile(r"^reprocess: (\d+) documents, (\d+) updated(?:, \d+ skipped)? in [\d.]+ s$")
+NEW_TOPIC = """
+[topics.kongresse]
+name = "Kongresse und Tagungen"
+description = "Fachkongresse, Tagungen und Konferenzen rund um die digitale Kommune."
+keywords = [{ match = "*kongress*", weight = 2 }, { match = "*konferenz*", weight = 2 }]
+"""
+
+
+def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    with sqlite3.connect(src) as source, sqlite3.connect(dst) as target:
+        source.backup(target)
+    return dst
+
+
+def topics_of(db: Path) -> set[tuple[str, str]]:
+    return set(query(db, "select document_id, topic from document_topics"))
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    from pipeline.samplesites import SampleServer
+
+    tmp = tmp_path_factory.mktemp("reprocess")
+    db = tmp / "crawled.db"
+    with SampleServer() as server:
+        result = run_cli(
+            "crawl", "--sources", str(SAMPLE_SOURCES), "--db", str(db), "--proxy", server.proxy_url
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+@pytest.fixture
+def taxonomy(tmp_path) -> Path:
+    """A copy of the real taxonomy without the topic "daten" and with a new "kongresse"."""
+    text = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
+    start = text.index("[topics.daten]")
+    end = text.index("\n[topics.", start + 1)
+    path = tmp_path / "topics.toml"
+    path.write_text(text[:start] + text[end + 1 :] + NEW_TOPIC, encoding="utf-8")
+    return path
+
+
+def reprocess(db: Path, *args: str):
+    return run_cli("reprocess", "--db", str(db), "--sources", str(SAMPLE_SOURCES), *args)
+
+
+def test_reprocess_with_unchanged_rules_changes_nothing(crawled, tmp_path):
+    db = copy_db(crawled, tmp_path / "c.db")
+    tables = ("documents", "document_topics", "document_places", "events")
+    before = {t: query(db, f"select * from {t} order by 1, 2") for t in tables}
+    result = reprocess(db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    match = SUMMARY.match(result.stdout.strip())
+    assert match, result.stdout
+    assert int(match.group(1)) == len(before["documents"]) and match.group(2) == "0"
+    for table in ("document_topics", "document_places", "events"):
+        assert query(db, f"select * from {table} order by 1, 2") == before[table], table
+
+
+def test_reprocess_after_a_taxonomy_change_updates_topics_without_network(
+    crawled, tmp_path, taxonomy
+):
+    db = copy_db(crawled, tmp_path / "c.db")
+    before = topics_of(db)
+    assert any(topic == "daten" for _, topic in before)
+    documents = query(db, "select id, first_seen, url from documents order by id")
+    # No server runs now: any network access would fail the documents' re-extraction.
+    result = reprocess(db, "--taxonomy", str(taxonomy))
+    assert result.returncode == 0, result.stderr[-3000:]
+    match = SUMMARY.match(result.stdout.strip())
+    assert match and int(match.group(2)) > 0, result.stdout
+    after = topics_of(db)
+    assert not any(topic == "daten" for _, topic in after)
+    congress = {doc for doc, topic in after if topic == "kongresse"}
+    titled = {
+        doc
+        for doc, title in query(db, "select id, title from documents")
+        if re.search("kongress|konferenz", title, re.IGNORECASE)
+    }
+    assert titled and titled <= congress
+    untouched = {(d, t) for d, t in before if t != "daten"}
+    assert untouched <= after  # other topics stay as they were
+    assert query(db, "select id, first_seen, url from documents order by id") == documents
+    assert query(db, "select name from topics where slug = 'kongresse'") == [
+        ("Kongresse und Tagungen",)
+    ]
+    assert query(db, "pragma integrity_check") == [("ok",)]
+
+
+def test_reprocess_one_source_leaves_the_others_alone(crawled, tmp_path, taxonomy):
+    db = copy_db(crawled, tmp_path / "c.db")
+    before = topics_of(db)
+    result = reprocess(db, "--taxonomy", str(taxonomy), "--source", "smartcity-halle")
+    assert result.returncode == 0, result.stderr[-3000:]
+    sources = dict(query(db, "select id, source from documents"))
+    changed = before ^ topics_of(db)
+    assert changed and {sources[doc] for doc, _ in changed} == {"smartcity-halle"}
+    count = query(db, "select count(*) from documents where source = 'smartcity-halle'")[0][0]
+    assert result.stdout.startswith(f"reprocess: {count} documents,")
+
+
+def test_reprocess_waits_for_no_crawl_exits_3_while_one_runs(crawled, tmp_path):
+    db = copy_db(crawled, tmp_path / "c.db")
+    with crawl_lock(db):
+        result = reprocess(db)
+    assert result.returncode == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and "another crawl" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(("--since", "gestern"), "--since"), (("--source", "nirgendwo"), "unknown source")],
+)
+def test_reprocess_usage_errors_exit_2(crawled, tmp_path, args, message):
+    db = copy_db(crawled, tmp_path / "c.db")
+    result = reprocess(db, *args)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_reprocess_since_selects_recent_documents(crawled, tmp_path):
+    db = copy_db(crawled, tmp_path / "c.db")
+    keys = sorted(
+        k for (k,) in query(db, "select coalesce(published_utc, first_seen) from documents")
+    )
+    middle = keys[len(keys) // 2][:10]
+    expected = sum(1 for k in keys if k >= middle)
+    result = reprocess(db, "--since", middle)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith(f"reprocess: {expected} documents,")
+
+
+@pytest.mark.parametrize(("since", "key"), [(None, None), ("", None), ("2026-03-01", "2026-03-01")])
+def test_since_key(since, key):
+    assert since_key(since) == key
+
+
+@pytest.mark.parametrize("since", ["01.03.2026", "2026-13-01", "gestern"])
+def test_since_key_rejects_non_dates(since):
+    with pytest.raises(InputError):
+        since_key(since)
+
+
+@pytest.mark.parametrize(
+    ("result", "line"),
+    [
+        (ReprocessResult(40, 3, 37, 0, 2.13), "reprocess: 40 documents, 3 updated in 2.1 s"),
+        (ReprocessResult(5, 0, 4, 1, 0.5), "reprocess: 5 documents, 0 updated, 1 skipped in 0.5 s"),
+    ],
+)
+def test_summary_line(result, line):
+    assert result.line() == line
