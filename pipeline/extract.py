@@ -925,6 +925,68 @@ _EVENT_BLOCK = re.compile(
 )
 
 
+_DETAIL_BLOCKS = frozenset(
+    {"div", "p", "tr", "li", "dt", "dd", "h2", "h3", "h4", "h5", "section", "table", "tbody",
+     "thead", "ul", "ol", "dl", "address", "article", "header", "footer"}
+)  # fmt: skip
+_DETAIL_LABEL = re.compile(
+    r"^(?:datum|uhrzeit|zeit|beginn|ende|startdatum|enddatum|ort|veranstaltungsort|adresse"
+    r"|anschrift|veranstalter|anmeldung|kosten|termin|wann|wo)$",
+    re.IGNORECASE,
+)
+
+
+def _detail_lines(block: etree._Element) -> list[str]:
+    """Lines of an event-details block, labels joined to their values ("Ort: …")."""
+    block = deepcopy(block)
+    for br in block.iter("br"):
+        br.tail = ", " + (br.tail or "")
+    raw: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
+            return
+        if node.tag == "tr":
+            cells = [" ".join(c.text_content().split()) for c in node if c.tag in ("th", "td")]
+            if cells:
+                raw.append(": ".join(c.rstrip(":") for c in cells if c))
+            return
+        if not any(isinstance(c.tag, str) and c.tag in _DETAIL_BLOCKS for c in node):
+            line = " ".join(node.text_content().split()).strip(" ,")
+            if line:
+                raw.append(line)
+            return
+        if node.text and node.text.strip():
+            raw.append(node.text.strip())
+        for child in node:
+            walk(child)
+
+    walk(block)
+    lines: list[str] = []
+    for line in raw:
+        if lines and _DETAIL_LABEL.match(lines[-1].rstrip(":").strip()):
+            lines[-1] = f"{lines[-1].rstrip(':').strip()}: {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
+def _event_details(tree: etree._Element, text: str) -> str:
+    """The page's event-details block as text, when main-text extraction dropped it.
+
+    Detail boxes (date, time, place) are often laid out as tables or label/value fields that
+    main-text extraction treats as furniture, yet they are the event's facts.
+    """
+    # Compared as written: a line that main-text extraction kept without the line breaks
+    # between venue, street and town is worth repeating in its separated form.
+    flat = " ".join(text.split())
+    for el in _EVENTISH_XPATH(tree):
+        if not _EVENT_BLOCK.search(_attr_text(el)) or _in_boilerplate(el):
+            continue
+        return "\n".join(line for line in _detail_lines(el) if line not in flat)
+    return ""
+
+
 # --- entry point ---------------------------------------------------------------------------
 
 
@@ -952,6 +1014,8 @@ def extract_page(
     text, content_html = _main_content(tree, canonical, hints, title)
     teasers, teaser_text = _teasers(tree, canonical)
     kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text)
+    if kind == "event" and (details := _event_details(tree, text)):
+        text = f"{details}\n\n{text}" if text else details
     published, modified, source = _dates(tree, canonical, meta, entities, hints, title, kind)
     return Page(
         url=canonical,
