@@ -328,7 +328,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Needs the optional extra: pip install 'citynews[serve]'.
     """
     import importlib.util
-    import subprocess
+    import os
 
     from pipeline import analytics
     from pipeline.storage import open_db
@@ -337,10 +337,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
         raise InputError("Datasette is not installed: pip install 'citynews[serve]'")
     open_db(db_path, create=False).close()
     click.echo(f"serve: http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    try:
-        sys.exit(subprocess.call(analytics.serve_command(db_path, port, host)))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    argv = analytics.serve_command(db_path, port, host)
+    # Datasette takes over this process, so stopping `citynews serve` stops the server too.
+    os.execv(argv[0], argv)
 
 
 def _read_input(item: str, base_url: str | None) -> tuple[bytes, str]:

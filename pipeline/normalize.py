@@ -61,6 +61,9 @@ class Normalizer:
             )
             for event in events:
                 self._resolve_event_place(event, page.text, home_region, places)
+            home = places_mod.home_place(home_region, gazetteer=self.gazetteer)
+            if home is not None:
+                places.append(home)
             topics = topics_mod.tag(page.title or "", page.text, self.taxonomy, page.keywords)
             if events:
                 when = ", ".join(sorted({str(e.start)[:10] for e in events}))

@@ -591,3 +591,17 @@ def resolve_place(
         municipalities, key=lambda e: _entry_rank(e, districts, states, home_region, postal_states)
     )
     return _to_place(best, gaz, "event", town)
+
+
+def home_place(home_region: str | None, *, gazetteer: Gazetteer | None = None) -> Place | None:
+    """The gazetteer entry of a source's home area ("15002" → Halle (Saale)), role source-home.
+
+    A district key of a kreisfreie Stadt names the city itself, so its municipality wins.
+    """
+    if not home_region:
+        return None
+    gaz = gazetteer or load_gazetteer()
+    entry = gaz.get(home_region.ljust(8, "0")) or gaz.get(home_region)
+    if entry is None:
+        return None
+    return _to_place(entry, gaz, "source-home", f"home region of the source ({home_region})")

@@ -6,6 +6,7 @@ import io
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -262,7 +263,8 @@ def test_datasette_serves_canned_queries(db):
     path = Path(db.execute("pragma database_list").fetchone()[2])
     port = _free_port()
     proc = subprocess.Popen(
-        analytics.serve_command(path, port),
+        [sys.executable, "-m", "pipeline", "serve", "--db", str(path), "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[1],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

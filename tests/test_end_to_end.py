@@ -141,3 +141,38 @@ def test_feeds_parse_back_with_entries(crawled):
     topics = {r[0] for r in query(crawled["db"], "select distinct topic from document_topics")}
     for slug in topics:
         assert any(p.name.startswith(slug + ".") for p in xml_files), slug
+
+
+def test_hostile_markup_never_reaches_published_files(crawled):
+    hostile = [page["url"] for page in ground_truth() if page.get("hostile")]
+    assert hostile and query(
+        crawled["db"], "select count(*) from documents where url = ?", (hostile[0],)
+    ) == [(1,)]
+    for path in crawled["feeds"].iterdir():
+        body = path.read_text(encoding="utf-8").lower()
+        for bad in ("<script", "onerror", "javascript:", "<iframe", "&lt;script"):
+            assert bad not in body, (path.name, bad)
+
+
+def test_near_duplicate_story_is_one_item(crawled):
+    pairs = [(p["url"], p["duplicate_of"]) for p in ground_truth() if p.get("duplicate_of")]
+    assert pairs
+    db = crawled["db"]
+    for copy, original in pairs:
+        ids = dict(query(db, "select url, id from documents where url in (?, ?)", (copy, original)))
+        assert query(db, "select duplicate_of from documents where id = ?", (ids[copy],)) == [
+            (ids[original],)
+        ]
+        for path in crawled["feeds"].glob("*.rss.xml"):
+            links = [e.link for e in feedparser.parse(path.read_bytes()).entries]
+            assert copy not in links, path.name
+
+
+def test_analyst_views_and_full_text_search(crawled):
+    db = crawled["db"]
+    for view in ("v_documents", "v_events_upcoming", "v_topic_month", "v_place_counts"):
+        assert query(db, f"select count(*) from {view}")[0][0] > 0, view
+    for words in ("Zwilling", "Mobilitat", "Mobilität"):
+        result = run_cli("search", words, "--db", str(db), "--json", timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip(), f"no document found for {words!r}"

@@ -242,3 +242,26 @@ def test_labelled_set_is_well_formed(gaz: Gazetteer) -> None:
         assert all(gaz.get(a) for a in doc["places"]), doc["id"]
         assert doc["duplicate_of"] in ("", *ids)
     assert sum(1 for d in docs if d["duplicate_of"]) >= 3
+
+
+@pytest.mark.parametrize(
+    "region, ags, name",
+    [
+        ("15002", "15002000", "Halle (Saale)"),
+        ("05754012", "05754012", "Halle (Westf.)"),
+        ("15", "15", None),
+    ],
+)
+def test_home_place_of_a_source(region, ags, name):
+    from pipeline.places import home_place
+
+    place = home_place(region)
+    assert place is not None and place.ags == ags and place.role == "source-home"
+    if name:
+        assert place.name == name
+
+
+def test_no_home_place_without_region():
+    from pipeline.places import home_place
+
+    assert home_place(None) is None and home_place("99999") is None
