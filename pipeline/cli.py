@@ -77,6 +77,36 @@ sources_option = click.option(
 )
 
 
+class SinceType(click.ParamType):
+    """A date as people type it: 2026-03-01, 1.3.2026, "vor 2 Wochen", "gestern", "3 days ago"."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        import dateparser
+
+        from pipeline.model import BERLIN
+
+        parsed = dateparser.parse(
+            value,
+            languages=["de", "en"],
+            settings={
+                "DATE_ORDER": "DMY",
+                "TIMEZONE": "Europe/Berlin",
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "PREFER_DATES_FROM": "past",
+            },
+        )
+        if parsed is None:
+            self.fail(f"not a date: {value!r} (try 2026-03-01 or 'vor 2 Wochen')", param, ctx)
+        return parsed.astimezone(BERLIN).date()
+
+
+SINCE = SinceType()
+
+
 @cli.command()
 def about() -> None:
     """Version, licence and data attributions."""
@@ -269,7 +299,9 @@ def demo(out_dir: Path, db_path: Path) -> None:
 @db_option
 @click.option("--topic", help="Only documents with this topic slug (see the feeds).")
 @click.option("--place", help="AGS or AGS prefix, place name or state name.")
-@click.option("--since", help="Only documents published on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--since", type=SINCE, help="Only documents published on or after this date ('vor 2 Wochen')."
+)
 @click.option("--limit", default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search(
@@ -277,7 +309,7 @@ def search(
     db_path: Path,
     topic: str | None,
     place: str | None,
-    since: str | None,
+    since: Any,
     limit: int,
     as_json: bool,
 ) -> None:

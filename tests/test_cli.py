@@ -1,9 +1,13 @@
 """The command line's contract: one-line errors with documented exit codes, never a traceback."""
 
 import json
+from datetime import date, datetime
 
+import click
 import pytest
 
+from pipeline.cli import SINCE
+from pipeline.model import BERLIN
 from tests.conftest import run_cli
 
 
@@ -86,3 +90,27 @@ def test_extract_prints_one_json_object_per_input(tmp_path):
     assert record["published"] == "2025-05-19"
     assert "digitaler-zwilling" in record["topics"]
     assert [p["ags"] for p in record["places"]] == ["15002000"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-03-01", date(2026, 3, 1)),
+        ("1.3.2026", date(2026, 3, 1)),
+        ("3. März 2026", date(2026, 3, 3)),
+    ],
+)
+def test_since_accepts_written_dates(text, expected):
+    assert SINCE.convert(text, None, None) == expected
+
+
+@pytest.mark.parametrize("text, days", [("vor 2 Wochen", 14), ("3 days ago", 3), ("gestern", 1)])
+def test_since_accepts_relative_dates(text, days):
+    today = datetime.now(BERLIN).date()
+    assert abs((today - SINCE.convert(text, None, None)).days - days) <= 1
+
+
+@pytest.mark.parametrize("text", ["quatsch", "", "32.13.2026"])
+def test_since_rejects_garbage(text):
+    with pytest.raises(click.BadParameter):
+        SINCE.convert(text, None, None)

@@ -139,3 +139,20 @@ def test_non_html_download_is_not_an_item(tmp_path):
     )
     assert list(spider.parse_page(response)) == []
     assert get_state(spider.crawler).store.stats["kommunal-digital"].outcomes == {"not-html": 1}
+
+
+def test_listing_teaser_newer_than_last_fetch_triggers_a_conditional_refetch(tmp_path):
+    response = file_response(SAVED / "kd_listing.html", f"{KD}/k21-meldungen/")
+    spider = make_spider(tmp_path, "kommunal-digital")
+    teasers = spider._parse_teasers(response)
+    dated = [link for link in teasers.values() if link.updated is not None]
+    assert len(dated) >= 5 and all(link.updated.tzinfo for link in dated)
+    stale, fresh = dated[0].url, dated[1].url
+    known = {
+        stale: {"last_fetched": "2000-01-01T00:00:00Z", "etag": '"old"', "last_modified": None},
+        fresh: {"last_fetched": "2099-01-01T00:00:00Z", "etag": '"new"', "last_modified": None},
+    }
+    spider = make_spider(tmp_path, "kommunal-digital", known=known)
+    requested = {r.url: r for r in spider.parse_listing(response)}
+    assert requested[stale].headers.get("If-None-Match") == b'"old"'
+    assert fresh not in requested

@@ -18,11 +18,18 @@ from crawler.state import get_state
 from pipeline.config import Source
 from pipeline.discovery import Link, parse_feed, parse_sitemap
 from pipeline.errors import InputError
-from pipeline.model import Hints
+from pipeline.extract import extract_page
+from pipeline.model import BERLIN, DateValue, Hints, utc_key
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def _as_datetime(value: DateValue | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day, tzinfo=BERLIN)
 
 
 class PortalSpider(scrapy.Spider):
@@ -69,12 +76,13 @@ class PortalSpider(scrapy.Spider):
         if not self._is_html(response):
             return
         listings, documents = [], []
+        teasers = self._parse_teasers(response)
         for url in self._parse_links(response):
             kind = self.source.page_kind(url)
             if kind == "listing":
                 listings.append(url)
             elif kind is not None:
-                documents += self._follow_document(Link(url), Hints())
+                documents += self._follow_document(teasers.get(url) or Link(url), Hints())
         yield from documents
         next_page = self._parse_next_page(response)
         if next_page:
@@ -111,6 +119,14 @@ class PortalSpider(scrapy.Spider):
                 seen[response.urljoin(href).split("#", 1)[0]] = None
         return list(seen)
 
+    def _parse_teasers(self, response: Response) -> dict[str, Link]:
+        """Teasers of a listing page by URL: a teaser dated after our last fetch means a change."""
+        page = extract_page(response.text, response.url, hints=Hints(kind="listing"))
+        return {
+            t.url: Link(t.url, title=t.title, updated=_as_datetime(t.published))
+            for t in page.teasers
+        }
+
     def _parse_next_page(self, response: Response) -> str | None:
         if not self.source.pagination_selector:
             return None
@@ -131,10 +147,9 @@ class PortalSpider(scrapy.Spider):
         known = get_state(self.crawler).known.get(link.url)
         headers = {}
         if known is not None:
-            changed = link.updated or link.published
-            if changed is None or (known["last_fetched"] or "") >= changed.strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ):
+            # Known pages are fetched again only when the feed, sitemap or teaser says so.
+            changed = utc_key(link.updated or link.published)
+            if changed is None or (known["last_fetched"] or "") >= changed:
                 self.skipped_known += 1
                 return
             if known.get("etag"):
