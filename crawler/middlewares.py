@@ -76,7 +76,7 @@ class FetchLogMiddleware:
         elif response.status >= 400:
             outcome = "http-error"
         elif 300 <= response.status < 400:
-            return response  # the redirect middleware follows it; the target gets logged
+            return response  # logged by RedirectLogMiddleware before it was followed
         elif not response.body:
             outcome = "empty"
         else:
@@ -101,6 +101,31 @@ class FetchLogMiddleware:
             self._record(
                 request, outcome=outcome, error=f"{type(exception).__name__}: {exception}"[:300]
             )
+        return None
+
+
+class RedirectLogMiddleware(FetchLogMiddleware):
+    """Log each redirect hop (it sits outside RedirectMiddleware, which swallows 3xx).
+
+    A redirect loop ends when the duplicate filter drops the revisited URL, silently:
+    its hops are the only trace.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        if request.meta.get("citynews_kind") is not None and 300 <= response.status < 400:
+            self._record(
+                request,
+                outcome="redirect",
+                status=response.status,
+                error=f"to {_header(response, b'Location')}",
+            )
+        return response
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
         return None
 
 

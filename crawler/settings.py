@@ -31,6 +31,7 @@ LOG_LEVEL = "WARNING"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LocalProxyMiddleware": 740,
     "crawler.middlewares.FetchLogMiddleware": 540,
+    "crawler.middlewares.RedirectLogMiddleware": 610,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 300,

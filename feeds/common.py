@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from pipeline.model import BERLIN, parse_iso
+from pipeline.model import BERLIN, GERMAN_MONTHS, parse_iso
 
 # Tags that may carry active content or break a reader's layout: dropped with what they contain.
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
@@ -23,20 +23,6 @@ _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"} - _DROP_WITH_CONTENT
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
-GERMAN_MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 GERMAN_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 

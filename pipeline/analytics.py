@@ -118,7 +118,7 @@ group by 1, 2"""
 
 def install(db: sqlite_utils.Database) -> None:
     """Add full-text search, reference tables, the topic-month table, views and indexes."""
-    with db.conn:
+    with db.atomic():
         if not db["states"].exists():
             db["states"].create({"code": str, "name": str, "slug": str}, pk="code")
         if db["states"].count != len(STATES):
@@ -150,7 +150,7 @@ def install(db: sqlite_utils.Database) -> None:
 
 def refresh_topic_month(db: sqlite_utils.Database) -> None:
     """Recount documents per topic and month (call after each crawl; ≈ 0.3 s per 100k docs)."""
-    with db.conn:
+    with db.atomic():
         db.execute("delete from topic_month")
         db.execute(_TOPIC_MONTH_SQL)
 

@@ -149,13 +149,14 @@ def _crawl(
 ) -> dict[str, Any]:
     """Crawl under the database lock, then refresh derived data; return the summary."""
     from crawler.run import run_crawl
-    from pipeline.storage import Store, open_db, refresh_derived
+    from pipeline.storage import Store, abort_stale_runs, open_db, refresh_derived
     from pipeline.topics import load_taxonomy
 
     selected = config.select(list(names))
     started = time.monotonic()
     with crawl_lock(db_path):
         db = open_db(db_path)
+        abort_stale_runs(db)
         store = Store(db)
         store.upsert_sources(config.sources.values())
         store.upsert_topics(load_taxonomy().topics)

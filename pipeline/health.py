@@ -226,7 +226,7 @@ def read_runs(
 def _read_only(db_path: Path) -> sqlite3.Connection | None:
     if not db_path.exists():
         return None
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
     has_runs = conn.execute(
         "select 1 from sqlite_master where type = 'table' and name = 'crawl_runs'"
     ).fetchone()

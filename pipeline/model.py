@@ -19,6 +19,21 @@ PlaceRole = Literal["mentioned", "event", "source-home"]
 
 DateValue = date | datetime
 
+GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
 
 @dataclass
 class Teaser:

@@ -28,10 +28,10 @@ from pathlib import Path
 from string import Template
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+
+from pipeline.model import BERLIN, GERMAN_MONTHS
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "data" / "sample"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 HOST_A = "kommunal-digital.example"
 HOST_B = "smartcity-dialog.example"
@@ -231,25 +231,9 @@ def _render_static(site: _Site, out: _Out, layout: Template) -> None:
         )
 
 
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
-
-
 def _de_long(value: DateValue) -> str:
     day = _day(value)
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day}. {GERMAN_MONTHS[day.month - 1]} {day.year}"
 
 
 def _shorten(text: str, limit: int = 150) -> str:
@@ -294,6 +278,29 @@ def _a_figure(page: dict[str, Any], src: str) -> str:
     )
 
 
+def _page_writer(out: _Out, site: _Site, layout: Template) -> Any:
+    """A function that renders one page of a site into ``out`` with the site's layout."""
+
+    def page(
+        path: str, title: str, main: str, sidebar: str, lead: str, stamp: Any, head_extra: str = ""
+    ) -> None:
+        out.add(
+            path,
+            layout.substitute(
+                title=_e(title),
+                description=_e(_shorten(lead, 200)),
+                canonical=f"http://{site.host}{path}",
+                head_extra=head_extra,
+                main=main,
+                sidebar=sidebar,
+            ),
+            HTML,
+            stamp,
+        )
+
+    return page
+
+
 def _render_a(site: _Site) -> _Out:
     t = site.templates
     out = _Out(site.host, _as_utc(site.meta["updated"]))
@@ -310,20 +317,7 @@ def _render_a(site: _Site) -> _Out:
         "und jeden Freitag die wichtigsten Meldungen erhalten.</p></div>"
     )
 
-    def page(path: str, title: str, main: str, sidebar: str, lead: str, stamp: Any) -> None:
-        out.add(
-            path,
-            t["layout"].substitute(
-                title=_e(title),
-                description=_e(_shorten(lead, 200)),
-                canonical=f"http://{site.host}{path}",
-                head_extra="",
-                main=main,
-                sidebar=sidebar,
-            ),
-            HTML,
-            stamp,
-        )
+    page = _page_writer(out, site, t["layout"])
 
     for i, art in enumerate(articles):
         others = [articles[(i + k) % len(articles)] for k in range(1, 5)]
@@ -529,22 +523,7 @@ def _render_b(site: _Site) -> _Out:
     news = _by_date(site.pages, "article")
     upcoming = sorted(events, key=lambda p: _as_utc(p["events"][0]["start"]))
 
-    def page(
-        path: str, title: str, main: str, sidebar: str, lead: str, stamp: Any, head_extra: str = ""
-    ) -> None:
-        out.add(
-            path,
-            t["layout"].substitute(
-                title=_e(title),
-                description=_e(_shorten(lead, 200)),
-                canonical=f"http://{site.host}{path}",
-                head_extra=head_extra,
-                main=main,
-                sidebar=sidebar,
-            ),
-            HTML,
-            stamp,
-        )
+    page = _page_writer(out, site, t["layout"])
 
     def image(p: dict[str, Any]) -> str:
         src = f"/sites/default/files/{p['slug']}.svg"
@@ -785,22 +764,7 @@ def _render_c(site: _Site) -> _Out:
             f'<p><a href="{nxt["path"]}">{_e(nxt["title"])}</a></p></div>'
         )
 
-    def page(
-        path: str, title: str, main: str, sidebar: str, lead: str, stamp: Any, head_extra: str = ""
-    ) -> None:
-        out.add(
-            path,
-            t["layout"].substitute(
-                title=_e(title),
-                description=_e(_shorten(lead, 200)),
-                canonical=f"http://{site.host}{path}",
-                head_extra=head_extra,
-                main=main,
-                sidebar=sidebar,
-            ),
-            HTML,
-            stamp,
-        )
+    page = _page_writer(out, site, t["layout"])
 
     def figure(p: dict[str, Any]) -> tuple[str, str | None]:
         image = p.get("image")

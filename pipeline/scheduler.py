@@ -139,13 +139,16 @@ def _last_json(stdout: str) -> dict[str, Any] | None:
     return None
 
 
+# prctl is looked up here, not in the forked child: a dlopen there could deadlock on a lock
+# another thread held at fork time.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     """In the child before exec: get SIGTERM if the scheduler dies, even by kill -9."""
-    os.setsid()
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -186,7 +189,8 @@ class CrawlScheduler:
         self.runs = 0
         self.results: list[RunResult] = []
         self._skipped: dict[str, int] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: the signal handler may interrupt the main thread while it holds the lock.
+        self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
@@ -291,6 +295,7 @@ class CrawlScheduler:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                start_new_session=True,  # terminal signals reach the scheduler, not the run
                 preexec_fn=_die_with_parent,
             )
         try:

@@ -27,7 +27,7 @@ from pipeline.model import Document, Event, iso, utc_key
 SCHEMA_VERSION_TABLE = "_migrations"
 # fetch_events.outcome values: FETCHED count as pages, NEUTRAL as neither page nor error.
 FETCHED = frozenset({"ok", "not-modified"})
-NEUTRAL = frozenset({"not-html", "no-content", "robots"})
+NEUTRAL = frozenset({"not-html", "no-content", "robots", "redirect"})
 
 
 def now_utc() -> str:
@@ -223,8 +223,13 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["url_state"].create_index(["source"])
 
 
+def _m002_pages_by_url(db: sqlite_utils.Database) -> None:
+    # known_urls() asks whether a fetched URL's page was stored.
+    db["pages"].create_index(["url"])
+
+
 # Each migration runs once, in order, inside a transaction; never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial, _m002_pages_by_url]
 
 # Idempotent installers of the analyst layer (views, full-text search) run after migrations,
 # and refreshers of its derived tables after every crawl.
@@ -240,7 +245,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     for version, step in enumerate(MIGRATIONS, start=1):
         if version in done:
             continue
-        with db.conn:
+        with db.atomic():
             step(db)
             db[SCHEMA_VERSION_TABLE].insert({"version": version, "applied_at": now_utc()})
     for hook in POST_MIGRATION_HOOKS:
@@ -320,7 +325,7 @@ class Store:
             }
             for s in sources
         ]
-        with self.db.conn:
+        with self.db.atomic():
             self.db["sources"].upsert_all(rows, pk="name")
 
     def upsert_topics(self, topics: Iterable[Any]) -> None:
@@ -328,11 +333,11 @@ class Store:
             {"slug": t.slug, "name": t.name, "description": t.description, "position": i}
             for i, t in enumerate(topics)
         ]
-        with self.db.conn:
+        with self.db.atomic():
             self.db["topics"].upsert_all(rows, pk="slug")
 
     def start_run(self, source: str) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             table = self.db["crawl_runs"].insert(
                 {"source": source, "started_at": now_utc(), "status": "running"}
             )
@@ -344,7 +349,7 @@ class Store:
     ) -> RunStats:
         self.flush()
         st = self.stats.setdefault(source, RunStats())
-        with self.db.conn:
+        with self.db.atomic():
             self.db["crawl_runs"].update(
                 run_id,
                 {
@@ -422,7 +427,7 @@ class Store:
         fetches, self._fetches = self._fetches, []
         if not docs and not fetches:
             return
-        with self.db.conn:
+        with self.db.atomic():
             if docs:
                 self._write_documents(docs)
             if fetches:
@@ -654,12 +659,17 @@ class Store:
 
 
 def known_urls(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
-    """URL → validators (etag, last_modified, kind) of every URL fetched before for a source."""
+    """URL → validators (etag, last_modified, kind) of the pages stored for a source.
+
+    A URL counts as known only once its page is stored: a crawl killed between fetching a
+    page and writing it must fetch that page again next time.
+    """
     return {
         row["url"]: row
         for row in db.query(
-            "select url, kind, etag, last_modified, last_status, last_fetched from url_state"
-            " where source = ?",
+            "select u.url, u.kind, u.etag, u.last_modified, u.last_status, u.last_fetched"
+            " from url_state u where u.source = ?"
+            " and exists (select 1 from pages p where p.url = u.url)",
             [source],
         )
     }
@@ -685,6 +695,21 @@ def stored_pages(
         yield row
 
 
+def abort_stale_runs(db: sqlite_utils.Database) -> int:
+    """Mark runs still 'running' as aborted: call only while holding the crawl lock.
+
+    A crawl killed with SIGKILL never finishes its row; under the lock no other crawl can
+    be running, so such rows belong to dead processes.
+    """
+    with db.atomic():
+        cursor = db.execute(
+            "update crawl_runs set status = 'aborted', finished_at = ?,"
+            " message = 'process ended without finishing the run' where status = 'running'",
+            [now_utc()],
+        )
+    return cursor.rowcount
+
+
 def assign_duplicates(db: sqlite_utils.Database) -> int:
     """Mark near-duplicate documents (same story, several sources); returns how many."""
     from pipeline import dedup
@@ -697,7 +722,7 @@ def assign_duplicates(db: sqlite_utils.Database) -> int:
         )
     ]
     mapping = dedup.find_duplicates(items)
-    with db.conn:
+    with db.atomic():
         db.execute("update documents set duplicate_of = null where duplicate_of is not null")
         db.conn.executemany(
             "update documents set duplicate_of = ? where id = ?",

@@ -279,11 +279,6 @@ def test_each_fault_is_recorded_with_a_sensible_outcome(faults, source, path, ex
     assert set(seen[path].split(",")) == expected, seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FetchLogMiddleware (540) never sees a redirect: RedirectMiddleware (600) answers 3xx "
-    "first and drops the request at REDIRECT_MAX_TIMES without any fetch event",
-)
 def test_redirect_loop_is_recorded_and_stores_nothing(faults):
     seen = outcomes(faults["db"], "loop")
     loop = {
@@ -299,11 +294,6 @@ def test_huge_body_is_refused_by_size_without_being_downloaded(faults):
     assert documents(faults["db"], "huge") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the spider hands response.text to the pipeline: Scrapy trusts the HTTP charset, so a "
-    "UTF-8 page served as ISO-8859-1 becomes mojibake (extract.decode_html would get it right)",
-)
 def test_page_with_wrong_charset_header_is_stored_readable(faults):
     docs = documents(faults["db"], "charset")
     assert len(docs) == 1
@@ -391,12 +381,6 @@ def count_rows(db: Path, table: str) -> int:
         return 0  # not created yet
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a storage batch is flushed from record_fetch, when the 200th fetch is logged and "
-    "before its document is added: url_state then marks a URL fetched whose document is only "
-    "pending, and after a kill the next crawl skips it as known for ever",
-)
 def test_kill_9_midway_then_recrawl_loses_nothing(bulk_server, tmp_path):
     sources = write_sources(tmp_path / "sources.toml", bulk_server, ["bulk"])
     db = tmp_path / "kill.db"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES
-from pipeline.errors import InputError
+from pipeline.config import SAMPLE_SOURCES, load_sources
+from pipeline.errors import InputError, LockedError
 from pipeline.lock import crawl_lock
 from pipeline.reprocess import ReprocessResult, since_key
+from pipeline.reprocess import reprocess as run_reprocess
 from pipeline.topics import DEFAULT_TAXONOMY
 from tests.conftest import run_cli
 
@@ -69,6 +70,10 @@ def taxonomy(tmp_path) -> Path:
     return path
 
 
+def reprocess_in_process(db: Path, **kwargs) -> ReprocessResult:
+    return run_reprocess(db, config=load_sources(SAMPLE_SOURCES), **kwargs)
+
+
 def reprocess(db: Path, *args: str):
     return run_cli("reprocess", "--db", str(db), "--sources", str(SAMPLE_SOURCES), *args)
 
@@ -119,31 +124,28 @@ def test_reprocess_after_a_taxonomy_change_updates_topics_without_network(
 def test_reprocess_one_source_leaves_the_others_alone(crawled, tmp_path, taxonomy):
     db = copy_db(crawled, tmp_path / "c.db")
     before = topics_of(db)
-    result = reprocess(db, "--taxonomy", str(taxonomy), "--source", "smartcity-halle")
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = reprocess_in_process(db, source="smartcity-halle", taxonomy_path=taxonomy)
     sources = dict(query(db, "select id, source from documents"))
     changed = before ^ topics_of(db)
     assert changed and {sources[doc] for doc, _ in changed} == {"smartcity-halle"}
     count = query(db, "select count(*) from documents where source = 'smartcity-halle'")[0][0]
-    assert result.stdout.startswith(f"reprocess: {count} documents,")
+    assert result.documents == count and 0 < result.updated <= count
 
 
-def test_reprocess_waits_for_no_crawl_exits_3_while_one_runs(crawled, tmp_path):
+def test_reprocess_refuses_to_run_during_a_crawl(crawled, tmp_path):
     db = copy_db(crawled, tmp_path / "c.db")
-    with crawl_lock(db):
-        result = reprocess(db)
-    assert result.returncode == 3
-    assert len(result.stderr.strip().splitlines()) == 1 and "another crawl" in result.stderr
+    with crawl_lock(db), pytest.raises(LockedError, match="another crawl"):
+        reprocess_in_process(db)
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
-    [(("--since", "gestern"), "--since"), (("--source", "nirgendwo"), "unknown source")],
+    ("kwargs", "message"),
+    [({"since": "gestern"}, "--since"), ({"source": "nirgendwo"}, "unknown source")],
 )
-def test_reprocess_usage_errors_exit_2(crawled, tmp_path, args, message):
+def test_reprocess_usage_errors(crawled, tmp_path, kwargs, message):
     db = copy_db(crawled, tmp_path / "c.db")
-    result = reprocess(db, *args)
-    assert result.returncode == 2 and message in result.stderr
+    with pytest.raises(InputError, match=message):
+        reprocess_in_process(db, **kwargs)
 
 
 def test_reprocess_since_selects_recent_documents(crawled, tmp_path):
@@ -152,10 +154,10 @@ def test_reprocess_since_selects_recent_documents(crawled, tmp_path):
         k for (k,) in query(db, "select coalesce(published_utc, first_seen) from documents")
     )
     middle = keys[len(keys) // 2][:10]
-    expected = sum(1 for k in keys if k >= middle)
-    result = reprocess(db, "--since", middle)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.startswith(f"reprocess: {expected} documents,")
+    seen = []
+    result = reprocess_in_process(db, since=middle, progress=lambda done, total: seen.append(total))
+    assert result.documents == sum(1 for k in keys if k >= middle) < len(keys)
+    assert seen and set(seen) == {result.documents}
 
 
 @pytest.mark.parametrize(("since", "key"), [(None, None), ("", None), ("2026-03-01", "2026-03-01")])

@@ -365,3 +365,18 @@ def run_started(db: Path) -> bool:
         return bool(query(db, "select count(*) from crawl_runs")[0][0])
     except sqlite3.Error:
         return False
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_scheduler_leaves_no_crawl_behind(sample_server, tmp_path):
+    sources = sources_file(tmp_path, only="kommunal-digital")
+    proc = start_schedule(sources, tmp_path / "c.db", sample_server.proxy_url)
+    watch(proc, crawl_child)
+    children = children_of(proc.pid)
+    assert crawl_child(children), "no crawl child started"
+    proc.kill()
+    proc.communicate(timeout=10)
+    deadline = time.monotonic() + 20
+    while [pid for pid in children if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if alive(pid)]

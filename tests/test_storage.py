@@ -6,7 +6,15 @@ import pytest
 from pipeline.config import Source
 from pipeline.errors import InputError
 from pipeline.model import BERLIN, Document, Event, Place, TopicMatch
-from pipeline.storage import Store, document_id, migrate, open_db, stored_pages
+from pipeline.storage import (
+    Store,
+    abort_stale_runs,
+    document_id,
+    known_urls,
+    migrate,
+    open_db,
+    stored_pages,
+)
 
 SOURCE = Source(
     name="alpha",
@@ -135,3 +143,34 @@ def test_missing_and_bad_database(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(InputError, match="not a usable citynews database"):
         open_db(bad)
+
+
+def test_a_failing_batch_leaves_nothing_half_written(store):
+    broken = make_doc(3)
+    broken.events[0].start = datetime(2026, 3, 17, 9, 0)  # naive: refused when written
+    store.add(make_doc(1), raw_html=b"x")
+    store.add(broken, raw_html=b"x")
+    with pytest.raises(ValueError, match="naive datetime"):
+        store.flush()
+    assert counts(store.db) == dict.fromkeys(counts(store.db), 0)
+    assert store.db["pages"].count == 0
+
+
+def test_a_url_is_known_only_once_its_page_is_stored(store):
+    run = store.start_run("alpha")
+    for n in (1, 2):
+        store.record_fetch(
+            run_id=run, source="alpha", url=make_doc(n).url, outcome="ok", status=200, etag=f'"{n}"'
+        )
+    store.add(make_doc(1), raw_html=b"x")
+    store.flush()
+    assert set(known_urls(store.db, "alpha")) == {make_doc(1).url}
+
+
+def test_runs_left_running_by_a_killed_crawl_are_marked_aborted(store):
+    dead = store.start_run("alpha")
+    finished = store.start_run("alpha")
+    store.finish_run(finished, "alpha", "ok", duration_s=1)
+    assert abort_stale_runs(store.db) == 1
+    assert store.db["crawl_runs"].get(dead)["status"] == "aborted"
+    assert store.db["crawl_runs"].get(finished)["status"] == "ok"

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.state import get_state
@@ -53,9 +54,7 @@ class PortalSpider(scrapy.Spider):
             "listing": self.parse_listing,
         }[self.source.kind]
         for url in self.source.start_urls:
-            yield scrapy.Request(
-                url, callback=callback, dont_filter=True, meta={"citynews_kind": "listing"}
-            )
+            yield self._request(url, callback, dont_filter=True)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         for link in self._parse_xml(parse_feed, response) or []:
@@ -66,9 +65,7 @@ class PortalSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         links, nested = self._parse_xml(parse_sitemap, response) or ([], [])
         for url in nested:
-            yield scrapy.Request(
-                url, callback=self.parse_sitemap, meta={"citynews_kind": "listing"}
-            )
+            yield self._request(url, self.parse_sitemap)
         for link in links:
             yield from self._follow_document(link, Hints())
 
@@ -91,9 +88,7 @@ class PortalSpider(scrapy.Spider):
         # listings that must always be checked belong in start_urls.
         if documents or self._full:
             for url in listings:
-                yield scrapy.Request(
-                    url, callback=self.parse_listing, meta={"citynews_kind": "listing"}
-                )
+                yield self._request(url, self.parse_listing)
 
     def _parse_xml(self, parser: Any, response: Response) -> Any:
         try:
@@ -156,27 +151,67 @@ class PortalSpider(scrapy.Spider):
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-        yield scrapy.Request(
-            link.url,
-            callback=self.parse_page,
-            headers=headers,
-            meta={"citynews_kind": kind or "article", "citynews_hints": hints},
+        yield self._request(
+            link.url, self.parse_page, kind=kind or "article", hints=hints, headers=headers
         )
+
+    def _request(
+        self,
+        url: str,
+        callback: Any,
+        *,
+        kind: str = "listing",
+        hints: Hints | None = None,
+        **kwargs: Any,
+    ) -> scrapy.Request:
+        meta = {"citynews_kind": kind}
+        if hints is not None:
+            meta["citynews_hints"] = hints
+        return scrapy.Request(url, callback=callback, errback=self._on_error, meta=meta, **kwargs)
+
+    def _on_error(self, failure: Any) -> None:
+        """Failures the fetch log cannot see: the redirect middleware gives up on loops."""
+        if failure.check(IgnoreRequest) and "redirect" in str(failure.value).lower():
+            state = get_state(self.crawler)
+            state.store.record_fetch(
+                run_id=state.run_id,
+                source=self.source.name,
+                url=failure.request.url,
+                outcome="redirect-loop",
+                error=str(failure.value)[:300],
+            )
 
     # --- documents ---------------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[dict[str, Any]]:
         if response.status == 304 or not self._is_html(response):
             return
+        html, tree = self._parse_html(response)
         yield {
             "url": response.url,
             "source": self.source.name,
             "home_region": self.source.home_region,
-            "html": response.text,
-            "tree": response.selector.root,
+            "html": html,
+            "tree": tree,
             "hints": self._parse_hints(response),
             "http": self._parse_http(response),
         }
+
+    def _parse_html(self, response: Response) -> tuple[str, Any]:
+        """The page's text and parsed tree; a body that is valid UTF-8 is read as UTF-8.
+
+        Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 with
+        umlauts in them are practically never meant as Latin-1.
+        """
+        if response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            try:
+                text = response.body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if not text.isascii():
+                    return text, None
+        return response.text, response.selector.root
 
     def _parse_hints(self, response: Response) -> Hints:
         hints = response.meta.get("citynews_hints") or Hints()
