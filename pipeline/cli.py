@@ -560,7 +560,9 @@ def _reprocess_progress() -> Any:
 
 @cli.command("reprocess")
 @click.option("--source", "source_name", help="Only documents of this source.")
-@click.option("--since", help="Only documents published (or first seen) on or after YYYY-MM-DD.")
+@click.option(
+    "--since", type=SINCE, help="Only documents published (or first seen) since this date."
+)
 @click.option(
     "--taxonomy",
     "taxonomy_path",
@@ -571,7 +573,7 @@ def _reprocess_progress() -> Any:
 @db_option
 def reprocess_cmd(
     source_name: str | None,
-    since: str | None,
+    since: Any,
     taxonomy_path: Path | None,
     sources_path: Path,
     db_path: Path,

@@ -47,10 +47,12 @@ class ReprocessResult:
         )
 
 
-def since_key(since: str | None) -> str | None:
+def since_key(since: date | str | None) -> str | None:
     """``YYYY-MM-DD`` as the UTC key stored documents are compared with (None stays None)."""
     if not since:
         return None
+    if isinstance(since, date):
+        return since.isoformat()
     try:
         return date.fromisoformat(since).isoformat()
     except ValueError:
@@ -74,7 +76,7 @@ def reprocess(
     db_path: Path,
     *,
     source: str | None = None,
-    since: str | None = None,
+    since: date | str | None = None,
     taxonomy_path: Path | None = None,
     config: SourcesConfig | None = None,
     batch_size: int = 200,
