@@ -244,7 +244,11 @@ def crawl(
     show_default=True,
     help="Folder for the feed files.",
 )
-@click.option("--base-url", default="", help="Public URL of the feed folder (for self links).")
+@click.option(
+    "--base-url",
+    default="",
+    help="Public URL of the feed folder, for self links (default: the folder's file:// URL).",
+)
 @click.option("--limit", default=50, show_default=True, help="Items per feed.")
 def feeds(db_path: Path, out_dir: Path, base_url: str, limit: int) -> None:
     """Build RSS, Atom and iCal files, OPML and index.html from the database."""
@@ -257,6 +261,8 @@ def _build_feeds(db_path: Path, out_dir: Path, *, base_url: str = "", limit: int
     from pipeline.storage import open_db
 
     open_db(db_path, create=False).close()
+    # Feed links must be absolute URLs; unpublished feeds point at their own folder.
+    base_url = base_url or out_dir.resolve().as_uri() + "/"
     return build_feeds(db_path, out_dir, base_url=base_url, limit=limit)
 
 

@@ -7,6 +7,7 @@ The sample portals are served by an in-test proxy server; the crawl runs as the 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -176,3 +177,13 @@ def test_analyst_views_and_full_text_search(crawled):
         result = run_cli("search", words, "--db", str(db), "--json", timeout=60)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip(), f"no document found for {words!r}"
+
+
+def test_feed_links_are_absolute(crawled):
+    # Read as written: feedparser itself rewrites file:/// URLs while resolving them.
+    for path in crawled["feeds"].glob("*.xml"):
+        body = path.read_text(encoding="utf-8")
+        links = re.findall(r"<link>([^<]*)</link>|<(?:atom:)?link [^>]*href=\"([^\"]*)\"", body)
+        assert links, path.name
+        for link in (a or b for a, b in links):
+            assert link.startswith(("file:///", "http://", "https://")), (path.name, link)
