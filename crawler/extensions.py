@@ -104,7 +104,9 @@ class ProgressExtension:
         interval = crawler.settings.getfloat("CITYNEWS_PROGRESS_INTERVAL")
         stream = sys.stderr
         if interval <= 0 or not stream.isatty():
-            raise NotConfigured("progress only on a terminal")
+            # No message: Scrapy logs a NotConfigured reason as a warning, and under cron
+            # staying quiet is the point.
+            raise NotConfigured
         board = _boards.setdefault(id(stream), _Board(stream, interval))
         ext = cls(crawler, board)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
