@@ -111,7 +111,7 @@ _TIME_RANGE = re.compile(
     rf"""
     (?:von\s+)?
     {_CLOCK.format(h="h1", s="s1", m="m1")}{_UNIT.format(u="u1")}
-    \s*(?:{_DASH}|bis)\s*
+    \s*(?P<sep>{_DASH}|bis)\s*
     {_CLOCK.format(h="h2", s="s2", m="m2")}{_UNIT.format(u="u2")}
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -123,7 +123,7 @@ _TIME_GAP = re.compile(
     r"""
     [ \t]*(?:[,;|/(–—-][ \t]*)?
     (?:(?:[ \t]*\r?\n){1,3}[ \t]*)?
-    (?:(?:um|jeweils|Beginn|Uhrzeit|Zeit|Start|Einlass)(?:[ \t]*:)?[ \t]*)*
+    (?:(?:um|jeweils|Beginn|Uhrzeit|Zeit|Start|Einlass)(?:[ \t]*:)?[ \t]*(?:\|[ \t]*)?)*
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -343,7 +343,11 @@ def _time_at(text: str, pos: int) -> TimeMatch | None:
         has_unit = bool(m.group("u1") or m.group("u2"))
         start = _clock(m.group("h1"), m.group("m1"))
         end = _clock(m.group("h2"), m.group("m2"))
-        if start and end and (has_unit or seps == (":", ":")):
+        # "Uhr" closes a time: after "10:16 Uhr - " a bare number is something else
+        # ("- 1. Bundesliga"); only "bis" still announces an end ("10 Uhr bis 12").
+        bare_end = not (m.group("u2") or m.group("m2"))
+        closed = m.group("u1") and bare_end and m.group("sep").lower() != "bis"
+        if start and end and (has_unit or seps == (":", ":")) and not closed:
             return TimeMatch(start, end, m.span(), m.group())
     m = _TIME_ONE.match(text, pos)
     if m and (m.group("u1") or m.group("s1") == ":"):

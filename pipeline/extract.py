@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
+import htmldate.extractors
 import lxml.html
 import nh3
 import trafilatura
@@ -38,6 +42,44 @@ from pipeline.structured import (
 )
 
 __all__ = ["extract_page", "parse_html"]
+
+
+def _german_english_date_parser() -> Any:
+    from dateparser import DateDataParser
+
+    return DateDataParser(
+        languages=["de", "en"],
+        settings={
+            "NORMALIZE": True,
+            "PARSERS": ["custom-formats", "absolute-time"],
+            "PREFER_DATES_FROM": "past",
+            "PREFER_LOCALE_DATE_ORDER": True,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "STRICT_PARSING": True,
+        },
+    )
+
+
+_GERMAN_ENGLISH_PARSER = cache(_german_english_date_parser)
+
+
+@contextmanager
+def _german_english_dates() -> Iterator[None]:
+    """Let htmldate's dateparser fallback try German and English only, for one call.
+
+    With every locale it takes ~7 s to load once per process and ~20 ms per call; portals we
+    crawl write German (or English). Scoped, so htmldate used elsewhere stays stock.
+    """
+    stock = getattr(htmldate.extractors, "get_external_parser", None)
+    if stock is None:  # a future htmldate without this factory: run it as it is
+        yield
+        return
+    htmldate.extractors.get_external_parser = _GERMAN_ENGLISH_PARSER
+    try:
+        yield
+    finally:
+        htmldate.extractors.get_external_parser = stock
+
 
 # --- parsing -------------------------------------------------------------------------------
 
@@ -708,9 +750,14 @@ def _same_block(a: etree._Element, b: etree._Element, page_chars: int) -> bool:
 
 def _htmldate(tree: etree._Element, url: str) -> DateValue | None:
     try:
-        found = htmldate.find_date(
-            tree, url=url, original_date=True, outputformat="%Y-%m-%d", min_date=f"{MIN_YEAR}-01-01"
-        )
+        with _german_english_dates():
+            found = htmldate.find_date(
+                tree,
+                url=url,
+                original_date=True,
+                outputformat="%Y-%m-%d",
+                min_date=f"{MIN_YEAR}-01-01",
+            )
     except Exception:  # noqa: BLE001 - htmldate raises assorted errors on odd markup
         return None
     return parse_machine_date(found) if found else None
@@ -882,6 +929,7 @@ def _kind(
     teasers: list[Teaser],
     teaser_text: str,
     text: str,
+    details: _Details | None,
 ) -> Kind:
     if hints.kind:
         return hints.kind
@@ -903,10 +951,9 @@ def _kind(
             return "event"
     if len(teasers) >= 3 and not articles and _mostly_teasers(text, teaser_text):
         return "listing"
-    if not articles and any(
-        _EVENT_BLOCK.search(_attr_text(el)) and not _in_boilerplate(el)
-        for el in _EVENTISH_XPATH(tree)
-    ):
+    # A labelled details box ("Startdatum: …", "Ort: …") about this very page is the
+    # strongest visible marker, even where the CMS also calls the page an Article.
+    if details is not None and (details.labelled or not articles):
         return "event"
     return "article"
 
@@ -923,6 +970,165 @@ _EVENT_BLOCK = re.compile(
     r"event-?details?|veranstaltungs?-?details?|termin-?details?|event-?info|veranstaltungsinfo",
     re.IGNORECASE,
 )
+# A page header of an event (headline, date, place): only counts when it holds the page's h1.
+_EVENT_HEADER = re.compile(
+    r"event-?(?:page-?)?head(?:er)?|veranstaltungs?-?(?:kopf|head(?:er)?)", re.IGNORECASE
+)
+_OUTER_TAGS = frozenset({"nav", "footer", "menu"})
+# Literal-led searches of the raw HTML that gate the tree searches below: a C-level scan
+# costs a fraction of an XPath over every node, and most pages have no such markers.
+_MARKER_TAIL = r"(?:[Dd]etail|DETAIL|[Ii]nfo|INFO|(?:[Pp]age[-_]?)?[Hh]ead|HEAD|[Kk]opf)"
+_BLOCK_HINTS = tuple(
+    re.compile(p + _MARKER_TAIL) for p in (r"vents?[-_]?", r"eranstaltungs?[-_]?", r"ermine?[-_]?")
+)
+_LABEL_HINTS = tuple(re.compile(p + r"\s*[:<?]") for p in ("atum", "ermin", "Wann", "eginn"))
+
+# Labels of a details box, by the fact they introduce.
+_BOX_LABELS = {
+    "startdatum": "start",
+    "datum": "start",
+    "termin": "start",
+    "wann": "start",
+    "beginn": "start",
+    "enddatum": "end",
+    "ende": "end",
+    "uhrzeit": "time",
+    "zeit": "time",
+    "ort": "place",
+    "veranstaltungsort": "place",
+    "wo": "place",
+    "adresse": "place",
+    "treffpunkt": "place",
+    "veranstalter": "organizer",
+}
+_EVENT_ONLY_LABELS = frozenset({"startdatum", "termin", "wann", "beginn"})
+_BOX_LABEL = re.compile(
+    r"^\s*(" + "|".join(sorted(_BOX_LABELS, key=len, reverse=True)) + r")\s*([:?]?)\s*(\S?)",
+    re.IGNORECASE,
+)
+# The C-level prefilter keeps this cheap: only short text nodes naming a label reach Python.
+_BOX_LABEL_XPATH = etree.XPath(
+    "//text()[string-length(normalize-space(.)) < 60 and ("
+    + " or ".join(f'contains(., "{w}")' for w in ("atum", "ermin", "ann", "eginn", "nde", "eit",
+                                                  "rt", "Wo", "dresse", "reffpunkt", "eranstalter"))
+    + ")]"
+)  # fmt: skip
+# Box headings that announce facts of this page, and ones that announce other events.
+_DETAILS_HEADING = re.compile(
+    r"^(?:termin|veranstaltungs?|event)?[- ]?(?:details?|daten|infos?|informationen)\b"
+    r"|^termin$|^wann und wo|^auf einen blick$|^eckdaten$|^das wichtigste",
+    re.IGNORECASE,
+)
+_OTHER_EVENTS_HEADING = re.compile(
+    r"^(?:nächste|kommende|weitere|aktuelle|alle)\w*\s|^(?:termine|veranstaltungen)\b",
+    re.IGNORECASE,
+)
+_BOX_MAX_CHARS = 2000
+_BOX_DEPTH = 6
+
+
+@dataclass
+class _Details:
+    """The element carrying the event facts of this page, and whether they are labelled."""
+
+    element: etree._Element
+    labelled: bool
+
+
+def _in_outer(el: etree._Element) -> bool:
+    return any(
+        a.tag in _OUTER_TAGS or a.get("role") in ("navigation", "contentinfo")
+        for a in el.iterancestors()
+    )
+
+
+def _box_heading(box: etree._Element) -> str | None:
+    heading = next(box.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
+    if heading is None:
+        previous = box.getprevious()
+        while previous is not None and not isinstance(previous.tag, str):
+            previous = previous.getprevious()
+        if previous is not None and previous.tag in ("h2", "h3", "h4", "h5", "h6"):
+            heading = previous
+    return " ".join(heading.text_content().split()) if heading is not None else None
+
+
+def _labelled_box(tree: etree._Element, title: str | None) -> etree._Element | None:
+    """The box of labelled event facts about this page ("Termindetails": Startdatum, Ort, …).
+
+    It may sit in a layout column that looks like a sidebar. A box repeating a label is a list
+    of other events, and so is one headed by another name than the page's or a details heading.
+    """
+    labels: list[tuple[etree._Element, str]] = []
+    for node in _BOX_LABEL_XPATH(tree):
+        m = _BOX_LABEL.match(node)
+        # "Ort", "Wo?" or "Ort: …" is a label; "Orte der Stadt" or "Ortsteil" is not.
+        if m is None or (m.group(3) and not m.group(2)):
+            continue
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+            if el is None:
+                continue
+        labels.append((el, m.group(1).lower()))
+    if len(labels) < 2:
+        return None
+    wanted = _norm(title or "")
+    for el, word in labels:
+        if _BOX_LABELS[word] != "start":
+            continue
+        for depth, box in enumerate(el.iterancestors()):
+            if depth >= _BOX_DEPTH or box.tag in ("body", "html"):
+                break
+            inside = [w for e, w in labels if e is box or box in e.iterancestors()]
+            kinds = {_BOX_LABELS[w] for w in inside}
+            if len(kinds) < 2:
+                continue
+            # "Ort …, Datum …" alone is a press release's dateline: an event box names its
+            # time or end, or its start with a word no byline uses.
+            if not (kinds & {"time", "end"} or set(inside) & _EVENT_ONLY_LABELS):
+                break
+            if len(inside) != len(set(inside)) or len(box.text_content()) > _BOX_MAX_CHARS:
+                break
+            if _in_outer(box) or not find_dates(" ".join(box.text_content().split())):
+                break
+            heading = _box_heading(box)
+            norm = _norm(heading or "")
+            if (
+                heading is None
+                or _DETAILS_HEADING.match(heading)
+                or (norm and wanted and (norm in wanted or wanted in norm))
+                or next(box.iter("h1"), None) is not None
+            ) and not (heading and _OTHER_EVENTS_HEADING.match(heading)):
+                return box
+            break
+    return None
+
+
+def _details(tree: etree._Element, raw: str, title: str | None) -> _Details | None:
+    """Where the page states its event's facts: a labelled box, a details block, the header.
+
+    ``raw`` is the page's HTML source, used to skip the tree searches on pages without markers.
+    """
+    if any(hint.search(raw) for hint in _LABEL_HINTS):
+        box = _labelled_box(tree, title)
+        if box is not None:
+            return _Details(box, labelled=True)
+    if not any(hint.search(raw) for hint in _BLOCK_HINTS):
+        return None
+    for el in _EVENTISH_XPATH(tree):
+        attrs = _attr_text(el)
+        if _EVENT_BLOCK.search(attrs) and not _in_boilerplate(el):
+            return _Details(el, labelled=False)
+        if (
+            _EVENT_HEADER.search(attrs)
+            and next(el.iter("h1"), None) is not None
+            and not _in_outer(el)
+        ):
+            return _Details(el, labelled=False)
+    return None
 
 
 _DETAIL_BLOCKS = frozenset(
@@ -934,6 +1140,9 @@ _DETAIL_LABEL = re.compile(
     r"|anschrift|veranstalter|anmeldung|kosten|termin|wann|wo)$",
     re.IGNORECASE,
 )
+
+
+_QUESTION_LABEL = re.compile(r"^(Wann|Wo|Was|Wer)\s*\?", re.IGNORECASE)
 
 
 def _detail_lines(block: etree._Element) -> list[str]:
@@ -964,6 +1173,8 @@ def _detail_lines(block: etree._Element) -> list[str]:
     walk(block)
     lines: list[str] = []
     for line in raw:
+        # "Wann? Samstag …" is the question form of "Wann: Samstag …".
+        line = _QUESTION_LABEL.sub(r"\1:", line, count=1)
         if lines and _DETAIL_LABEL.match(lines[-1].rstrip(":").strip()):
             lines[-1] = f"{lines[-1].rstrip(':').strip()}: {line}"
         else:
@@ -971,7 +1182,7 @@ def _detail_lines(block: etree._Element) -> list[str]:
     return lines
 
 
-def _event_details(tree: etree._Element, text: str) -> str:
+def _event_details(details: _Details, text: str, title: str | None) -> str:
     """The page's event-details block as text, when main-text extraction dropped it.
 
     Detail boxes (date, time, place) are often laid out as tables or label/value fields that
@@ -980,11 +1191,12 @@ def _event_details(tree: etree._Element, text: str) -> str:
     # Compared as written: a line that main-text extraction kept without the line breaks
     # between venue, street and town is worth repeating in its separated form.
     flat = " ".join(text.split())
-    for el in _EVENTISH_XPATH(tree):
-        if not _EVENT_BLOCK.search(_attr_text(el)) or _in_boilerplate(el):
-            continue
-        return "\n".join(line for line in _detail_lines(el) if line not in flat)
-    return ""
+    headline = _norm(title or "")
+    return "\n".join(
+        line
+        for line in _detail_lines(details.element)
+        if line not in flat and not (headline and _norm(line) == headline)
+    )
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -1013,9 +1225,11 @@ def extract_page(
     title = _title(tree, meta, entities, hints, sites)
     text, content_html = _main_content(tree, canonical, hints, title)
     teasers, teaser_text = _teasers(tree, canonical)
-    kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text)
-    if kind == "event" and (details := _event_details(tree, text)):
-        text = f"{details}\n\n{text}" if text else details
+    raw = html if isinstance(html, str) else html.decode("latin-1")
+    details = _details(tree, raw, title) if hints.kind in (None, "event") else None
+    kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text, details)
+    if kind == "event" and details is not None and (lines := _event_details(details, text, title)):
+        text = f"{lines}\n\n{text}" if text else lines
     published, modified, source = _dates(tree, canonical, meta, entities, hints, title, kind)
     return Page(
         url=canonical,

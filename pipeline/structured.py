@@ -101,8 +101,64 @@ def parse_machine_date(value: str | None) -> DateValue | None:
 
 # --- JSON-LD -------------------------------------------------------------------------------
 
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_STRING_STOP = re.compile(r'["\\]')
+# An unescaped quote ends a string only where JSON syntax goes on after it; elsewhere it is
+# a quotation mark inside the text ('lautet: "Online moderieren …".').
+_STRING_END = re.compile(r'\s*(?:[:}\]]|,\s*(?:["{\[}\]\d-]|true\b|false\b|null\b)|$)')
+_VALID_ESCAPE = frozenset('"\\/bfnrtu')
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+# JSON has no leading zeros; templates print postal codes as numbers ("postalCode": 04109).
+_LEADING_ZERO = re.compile(r"(?<![\w.+-])(-?0\d+)(?![\w.])")
+
+
+def _repair_syntax(text: str) -> str:
+    """``text`` with the faults of hand-written JSON-LD fixed, string contents kept.
+
+    Outside strings: HTML comments, trailing commas and numbers with leading zeros (kept as
+    strings, so "04109" stays a postal code). Inside strings: unescaped quotation marks,
+    invalid backslash escapes and control characters.
+    """
+
+    def outside(part: str) -> str:
+        part = _TRAILING_COMMA.sub(r"\1", part)
+        return _LEADING_ZERO.sub(r'"\1"', part)
+
+    text = _HTML_COMMENT.sub("", text)
+    out: list[str] = []
+    pos = 0
+    end = len(text)
+    while pos < end:
+        quote = text.find('"', pos)
+        if quote < 0:
+            out.append(outside(text[pos:]))
+            break
+        out.append(outside(text[pos:quote]))
+        out.append('"')
+        i = quote + 1
+        while True:
+            stop = _STRING_STOP.search(text, i)
+            if stop is None:
+                out.append(_CONTROL.sub(" ", text[i:]) + '"')
+                pos = end
+                break
+            j = stop.start()
+            out.append(_CONTROL.sub(" ", text[i:j]))
+            if text[j] == "\\":
+                escaped = text[j + 1 : j + 2]
+                valid = escaped in _VALID_ESCAPE
+                # A lone backslash ("C:\Daten") is text: escape it rather than drop it.
+                out.append("\\" + escaped if valid else "\\\\")
+                i = j + 2 if valid else j + 1
+                continue
+            if _STRING_END.match(text, j + 1):
+                out.append('"')
+                pos = j + 1
+                break
+            out.append('\\"')
+            i = j + 1
+    return "".join(out).rstrip().rstrip(";")
 
 
 def _loads_tolerant(raw: str) -> Any:
@@ -115,7 +171,7 @@ def _loads_tolerant(raw: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError:
         pass
-    repaired = _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text)).rstrip(";")
+    repaired = _repair_syntax(text)
     try:
         return json.loads(repaired, strict=False)
     except ValueError:

@@ -117,6 +117,29 @@ def test_parse_date(text: str, reference: date | None, expected: date | None) ->
         ("am 1.6.2026 20 Teilnehmende", date(2026, 6, 1), None, True, "1.6.2026"),
         # Ends before it starts: the "range" is two unrelated days, the first one is kept.
         ("16.05.2026 bis 14.05.2026", date(2026, 5, 16), None, True, "16.05.2026"),
+        # "Uhr" closes the time: "- 1." is an ordinal of the next words, not an end at 01:00.
+        (
+            "02.02.2022 10:16 Uhr - 1. Bundesliga",
+            at(2022, 2, 2, 10, 16),
+            None,
+            False,
+            "02.02.2022 10:16 Uhr",
+        ),
+        # Table cells rendered as "label: | value", on one line or on two.
+        (
+            "Datum: | Dienstag, 14. März 2028\nUhrzeit: | 9.30 Uhr bis 16 Uhr",
+            at(2028, 3, 14, 9, 30),
+            at(2028, 3, 14, 16),
+            False,
+            None,
+        ),
+        (
+            "Datum: | Dienstag, 14. März 2028 | Uhrzeit: | 9.30 Uhr bis 16 Uhr",
+            at(2028, 3, 14, 9, 30),
+            at(2028, 3, 14, 16),
+            False,
+            None,
+        ),
     ],
 )
 def test_find_dates_forms(
@@ -248,6 +271,10 @@ def test_several_dates_in_order() -> None:
         ("um 9.30 Uhr", [(time(9, 30), None)]),
         ("15:00 – 19:00 Uhr", [(time(15), time(19))]),
         ("von 10 bis 14 Uhr", [(time(10), time(14))]),
+        ("10 Uhr bis 12", [(time(10), time(12))]),
+        ("10 Uhr - 12 Uhr", [(time(10), time(12))]),
+        ("10:16 Uhr - 1. Bundesliga", [(time(10, 16), None)]),
+        ("18 Uhr – 2. Halbzeit", [(time(18), None)]),
         ("ab 19 Uhr, Ende gegen 22:30", [(time(19), None), (time(22, 30), None)]),
         ("Mansfelder Str. 56, 06108 Halle", []),
         ("Version 3.12", []),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.dates import BERLIN
+from pipeline.events import extract_events
 from pipeline.extract import day_of, decode_html, extract_page, parse_html, strip_site_name
 from pipeline.model import Hints, Page
 from pipeline.structured import extract_jsonld, parse_machine_date
@@ -388,3 +390,162 @@ def test_corpus_german_date_accuracy_beats_htmldate() -> None:
     assert total > 100
     assert ours / total >= 0.93
     assert ours > theirs
+
+
+# --- event pages: details boxes, event headers, broken JSON-LD ----------------------------------
+
+_ARTICLE_BODY = (
+    "<p>Die Stadtverwaltung stellt ihre Pläne für sichere Radwege in der Innenstadt vor und "
+    "sammelt Hinweise aus der Bürgerschaft. Gefragt sind Erfahrungen mit Kreuzungen, "
+    "Abstellanlagen und der Beleuchtung auf dem Weg zur Arbeit oder zur Schule.</p>"
+    "<p>Die Ergebnisse fließen in das Radverkehrskonzept ein, das der Stadtrat im Herbst "
+    "beraten soll. Alle Beiträge werden dokumentiert und auf der Internetseite der Stadt "
+    "veröffentlicht, damit nachvollziehbar bleibt, was aus den Vorschlägen geworden ist.</p>"
+)
+
+
+def two_columns(aside: str, *, header: str = "<h1>Bürgerwerkstatt Radverkehr</h1>") -> str:
+    """A CMS page with a content column and a layout column that looks like a sidebar."""
+    return (
+        '<html lang="de"><head><meta charset="utf-8"><title>Bürgerwerkstatt Radverkehr'
+        '</title></head><body><div class="layout-2col">'
+        f'<div class="layout-2col--main">{header}{_ARTICLE_BODY}</div>'
+        f'<div class="layout-2col--aside"><div class="m-sidebar-content">{aside}</div></div>'
+        "</div></body></html>"
+    )
+
+
+_DETAILS_BOX = (
+    "<h3>Termindetails</h3>"
+    "<p><b>Startdatum:</b></p><p>14. März 2028</p>"
+    "<p><b>Uhrzeit:</b></p><p>9.30 Uhr bis 16 Uhr</p>"
+    "<p><b>Ort:</b></p><p>Rathaus, Fischmarkt 1, 99084 Erfurt</p>"
+)
+_DETAILS_TABLE = (
+    "<table><tr><th>Datum:</th><td>Dienstag, 14. März 2028</td></tr>"
+    "<tr><th>Uhrzeit:</th><td>9.30 Uhr bis 16 Uhr</td></tr>"
+    "<tr><th>Ort:</th><td>Rathaus, Fischmarkt 1, 99084 Erfurt</td></tr></table>"
+)
+_QUESTION_BOX = (
+    "<p><strong>Wann?</strong> Samstag, 8. April 2028, 10 bis 14 Uhr</p>"
+    "<p><strong>Wo?</strong> Stadtteilzentrum, Lutherstraße 12, 06110 Halle (Saale)</p>"
+)
+_OTHER_EVENTS_LIST = (
+    "<h3>Termine</h3><ul>"
+    + "".join(
+        f'<li><a href="/termine/{n}">{title}</a><br><b>Datum:</b> {day}<br>'
+        "<b>Ort:</b> Stadthalle</li>"
+        for n, (title, day) in enumerate(
+            [
+                ("Stadtradeln Auftakt", "3. April 2028"),
+                ("Repair-Café", "12. April 2028"),
+                ("Energieberatung", "20. April 2028"),
+            ]
+        )
+    )
+    + "</ul>"
+)
+_NEXT_EVENT_BOX = (
+    '<h3>Nächste Veranstaltung</h3><p><a href="/termine/klimatag">Klimatag</a></p>'
+    "<p><b>Datum:</b> 3. Mai 2028</p><p><b>Uhrzeit:</b> 10 Uhr</p><p><b>Ort:</b> Domplatz</p>"
+)
+# A press release's byline with place and date labels, and no event.
+_PRESS_DATELINE = '<p class="doc-data"><b>Ort</b> Hannover, <b>Datum</b> 12.02.2028</p>'
+
+
+@pytest.mark.parametrize(
+    ("aside", "kind", "in_text"),
+    [
+        (_DETAILS_BOX, "event", "Startdatum: 14. März 2028\nUhrzeit: 9.30 Uhr bis 16 Uhr"),
+        (_DETAILS_TABLE, "event", "Datum: Dienstag, 14. März 2028\nUhrzeit: 9.30 Uhr bis 16 Uhr"),
+        (_QUESTION_BOX, "event", "Wann: Samstag, 8. April 2028, 10 bis 14 Uhr\nWo: Stadtteil"),
+        (_OTHER_EVENTS_LIST, "article", None),
+        (_NEXT_EVENT_BOX, "article", None),
+        (_PRESS_DATELINE, "article", None),
+    ],
+)
+def test_details_box_in_a_layout_column(aside: str, kind: str, in_text: str | None) -> None:
+    result = extract_page(two_columns(aside), BASE + "werkstatt")
+    assert result.kind == kind
+    if in_text is not None:
+        assert in_text in result.text
+    else:
+        assert "Stadthalle" not in result.text and "Domplatz" not in result.text
+
+
+def test_event_details_reach_the_events() -> None:
+    result = extract_page(two_columns(_DETAILS_BOX), BASE + "werkstatt")
+    (event,) = extract_events(result)
+    assert (event.start, event.end) == (
+        datetime(2028, 3, 14, 9, 30, tzinfo=BERLIN),
+        datetime(2028, 3, 14, 16, tzinfo=BERLIN),
+    )
+    assert event.address == "Fischmarkt 1, 99084 Erfurt"
+    assert event.title == "Bürgerwerkstatt Radverkehr"
+    # The event's day is no publication date.
+    assert result.published is None
+
+
+_EVENT_HEADER = (
+    '<div class="event-page-header"><h1>Stadtradeln Auftakt</h1>'
+    "<dl><dd>Sa. 6. Mai 2028 10:00 - 14:00</dd><dd>Domplatz 1, 39104 Magdeburg</dd></dl></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (_EVENT_HEADER, "event"),
+        # The same classes without the page's headline: a widget about some other event.
+        (_EVENT_HEADER.replace("h1", "h2") + "<h1>Bürgerwerkstatt Radverkehr</h1>", "article"),
+    ],
+)
+def test_event_page_header(header: str, kind: str) -> None:
+    result = extract_page(two_columns("", header=header), BASE + "auftakt")
+    assert result.kind == kind
+    if kind == "event":
+        assert result.text.startswith("Sa. 6. Mai 2028 10:00 - 14:00\nDomplatz 1, 39104 Magdeburg")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Postal codes printed as numbers keep their leading zero, as text.
+        ('{"@type": "Place", "postalCode": 04109}', {"@type": "Place", "postalCode": "04109"}),
+        ('{"@type": "Place", "n": [0.5, 10, -3]}', {"@type": "Place", "n": [0.5, 10, -3]}),
+        # Quotation marks inside a text that the template did not escape.
+        (
+            '{"@type": "Event", "description": "Thema: "Radwege". Eintritt frei", "name": "X"}',
+            {"@type": "Event", "description": 'Thema: "Radwege". Eintritt frei', "name": "X"},
+        ),
+        (
+            '{"@type": "Event", "name": "Er sagte "ja", dann ging er"}',
+            {"@type": "Event", "name": 'Er sagte "ja", dann ging er'},
+        ),
+        # Trailing commas and HTML comments left by a client-side renderer.
+        ('{"@type": "Event", "a": [1, 2,],\n<!----><!---->}', {"@type": "Event", "a": [1, 2]}),
+        # A lone backslash and a raw tab stay text.
+        ('{"@type": "Place", "p": "C:\\Daten\tX"}', {"@type": "Place", "p": "C:\\Daten\tX"}),
+        # A comma inside a value is no end of the string.
+        ('{"@type": "Event", "name": "A, B"}', {"@type": "Event", "name": "A, B"}),
+    ],
+)
+def test_jsonld_repair(raw: str, expected: dict) -> None:
+    tree = parse_html(
+        f'<html><head><script type="application/ld+json">{raw}</script></head></html>'
+    )
+    assert extract_jsonld(tree) == [expected]
+
+
+def test_broken_event_jsonld_makes_an_event_page() -> None:
+    html = (
+        '<html lang="de"><head><script type="application/ld+json">'
+        '{"@context": "https://schema.org", "@type": "Event", "name": "Stadtradeln Auftakt",'
+        ' "startDate": "2028-05-06T10:00:00+00:00", "description": "Motto: "Rad statt Auto".",'
+        ' "location": {"@type": "Place", "address": {"@type": "PostalAddress",'
+        ' "postalCode": 06108, "addressLocality": "Halle (Saale)"}},}'
+        "</script></head><body><h1>Stadtradeln Auftakt</h1>" + _ARTICLE_BODY + "</body></html>"
+    )
+    result = extract_page(html, BASE + "auftakt")
+    assert result.kind == "event"
+    assert result.jsonld[0]["location"]["address"]["postalCode"] == "06108"
