@@ -46,6 +46,8 @@ SETTINGS_DEFAULTS: dict[str, float] = {
     "keywords_factor": 3.0,
     "min_score": 2.0,
     "words_per_point": 150.0,
+    "lead_factor": 2.0,
+    "lead_chars": 250.0,
 }
 CACHE_LIMIT = 200_000
 
@@ -90,6 +92,8 @@ class Taxonomy:
     keywords_factor: float
     min_score: float
     words_per_point: float
+    lead_factor: float
+    lead_chars: float
     _rules_by_first_atom: dict[int, list[_Rule]] = field(repr=False)
     _atoms: list[tuple[str, str, bool]] = field(repr=False)
     _ci_regex: re.Pattern[str] | None = field(repr=False)
@@ -275,6 +279,8 @@ def _build(path: Path, data: dict[str, Any]) -> Taxonomy:
         keywords_factor=settings["keywords_factor"],
         min_score=settings["min_score"],
         words_per_point=settings["words_per_point"],
+        lead_factor=settings["lead_factor"],
+        lead_chars=settings["lead_chars"],
         _rules_by_first_atom=rules_by_first_atom,
         _atoms=atoms,
         _ci_regex=_cores_regex(ci_cores),
@@ -397,12 +403,18 @@ def tag(
 ) -> list[TopicMatch]:
     """Topics of a document, best first, each with the rules and words that put it there.
 
-    Title and source keywords weigh ``title_factor``/``keywords_factor`` times a body mention;
-    a topic needs ``max(min_score, body words / words_per_point)`` points.
+    Title and source keywords weigh ``title_factor``/``keywords_factor`` times a body mention,
+    mentions that start within the first ``lead_chars`` characters of the body ``lead_factor``
+    times; a topic needs ``max(min_score, body words / words_per_point)`` points.
     ``veranstaltungen`` is never returned: it comes from events, not words.
     """
     body_hits, body_words = _hits(taxonomy, text or "")
-    segments = [(_resolve(body_hits), 1.0)]
+    body = _resolve(body_hits)
+    # News put their subject into the lead; a keyword further down is more often an aside.
+    segments = [
+        ([h for h in body if h.start < taxonomy.lead_chars], taxonomy.lead_factor),
+        ([h for h in body if h.start >= taxonomy.lead_chars], 1.0),
+    ]
     if title:
         segments.insert(0, (_resolve(_hits(taxonomy, title)[0]), taxonomy.title_factor))
     for keyword in keywords:
