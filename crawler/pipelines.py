@@ -12,6 +12,10 @@ from crawler.state import get_state
 from pipeline import dedup
 from pipeline.normalize import Normalizer
 
+# Fewer words than this is navigation leaking through, not an article or event: after a
+# redesign such pages must count as "no content", so the source shows as broken.
+MIN_WORDS = 15
+
 
 @cache
 def shared_normalizer() -> Normalizer:
@@ -40,14 +44,14 @@ class NormalizePipeline:
         )
         if doc.kind == "listing":
             raise DropItem(f"listing page, not a document: {doc.url}")
-        if not (doc.title and doc.text.strip()):
+        if not doc.title or len(doc.text.split()) < MIN_WORDS:
             state = get_state(self.crawler)
             state.store.record_fetch(
                 run_id=state.run_id,
                 source=adapter["source"],
                 url=adapter["url"],
                 outcome="no-content",
-                error="no title or main text extracted",
+                error=f"no title or fewer than {MIN_WORDS} words of main text",
             )
             raise DropItem(f"no title or main text extracted: {adapter['url']}")
         adapter["document"] = doc

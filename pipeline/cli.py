@@ -534,17 +534,25 @@ def schedule(
 
 @cli.command()
 @db_option
-@sources_option
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sources file (default: the sources the last crawl of this database recorded).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def status(db_path: Path, sources_path: Path, as_json: bool) -> None:
+def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
     """Health of every source: ok, empty, broken, dead or never.
 
     Exits 1 when any source is broken or dead, so cron mails the report.
     """
     from pipeline import health
 
-    config = load_sources(sources_path)
-    report = health.source_health(db_path, {s.name: s.schedule for s in config.select()})
+    schedules = {} if sources_path else health.recorded_schedules(db_path)
+    if not schedules:
+        config = load_sources(sources_path or DEFAULT_SOURCES)
+        schedules = {s.name: s.schedule for s in config.select()}
+    report = health.source_health(db_path, schedules)
     if as_json:
         click.echo(json.dumps([h.as_json() for h in report], ensure_ascii=False, indent=2))
     else:

@@ -247,6 +247,19 @@ def runs_of(db_path: Path, source: str) -> list[Run]:
         conn.close()
 
 
+def recorded_schedules(db_path: Path) -> dict[str, str]:
+    """Enabled sources as the last crawl recorded them (name → cron), {} without a database."""
+    conn = _read_only(db_path)
+    if conn is None:
+        return {}
+    try:
+        return dict(
+            conn.execute("select name, schedule from sources where enabled = 1 order by rowid")
+        )
+    finally:
+        conn.close()
+
+
 def source_health(
     db_path: Path,
     schedules: dict[str, str],

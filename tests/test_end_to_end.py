@@ -187,3 +187,23 @@ def test_feed_links_are_absolute(crawled):
         assert links, path.name
         for link in (a or b for a, b in links):
             assert link.startswith(("file:///", "http://", "https://")), (path.name, link)
+
+
+def test_a_redesigned_portal_shows_broken_and_status_fails(tmp_path):
+    db = tmp_path / "citynews.db"
+    with SampleServer() as server:
+        crawl(server, db, "--source", "smartcity-halle")
+        healthy = run_cli("status", "--db", str(db), "--json", timeout=60)
+        assert healthy.returncode == 0, healthy.stdout
+        # A redesign: every page still answers 200, but the content moved where we do not look.
+        redesign = b"<html><body><nav><a href='/'>Start</a></nav><div id='app'></div></body></html>"
+        for page in ground_truth():
+            host, path = urlsplit(page["url"])[1:3]
+            if host == "smartcity.halle.example":
+                server.set_page(host, path, redesign)
+        crawl(server, db, "--source", "smartcity-halle", "--full")
+    result = run_cli("status", "--db", str(db), "--json", timeout=60)
+    assert result.returncode == 1, result.stdout
+    states = {row["source"]: row["state"] for row in json.loads(result.stdout)}
+    assert states["smartcity-halle"] == "broken"
+    assert set(states.values()) <= {"broken", "never"}

@@ -404,7 +404,8 @@ def test_kill_9_midway_then_recrawl_loses_nothing(bulk_server, tmp_path):
     assert before <= after
     assert query(db, "select count(*), count(distinct url) from documents") == [(BULK, BULK)]
     statuses = [s for (s,) in query(db, "select status from crawl_runs order by id")]
-    assert statuses == ["running", "ok"]  # the killed run never finished; the new one did
+    # The killed run never finished: the next crawl, holding the lock, marks it aborted.
+    assert statuses == ["aborted", "ok"]
 
 
 def test_two_crawls_at_once_one_runs_the_other_exits_3(bulk_server, tmp_path):
