@@ -203,7 +203,7 @@ def make_synthetic_db(path: Path, documents: int = 100_000, *, seed: int = 7) ->
             pairs,
         )
     analytics.install(db)
-    analytics.refresh_topic_month(db)
+    analytics.refresh_counts(db)
     db.execute("analyze")
     db.close()
     return path

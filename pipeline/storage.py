@@ -234,7 +234,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial, _m00
 # Idempotent installers of the analyst layer (views, full-text search) run after migrations,
 # and refreshers of its derived tables after every crawl.
 POST_MIGRATION_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [analytics.install]
-POST_CRAWL_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [analytics.refresh_topic_month]
+POST_CRAWL_HOOKS: list[Callable[[sqlite_utils.Database], None]] = [analytics.refresh_counts]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -49,6 +49,7 @@ def db(tmp_path_factory):
     database = open_db(path)
     crawl(database, [upcoming_document()])
     analytics.install(database)
+    analytics.refresh_counts(database)  # what every crawl does afterwards
     yield database
     database.close()
 
@@ -180,15 +181,18 @@ def test_views_return_joined_rows(db):
     assert places["Jena"]["state"] == "Thüringen"
 
 
-def test_refresh_topic_month_counts_new_documents(tmp_path):
+def test_refresh_counts_counts_new_documents(tmp_path):
     database = open_db(make_sample_db(tmp_path / "citynews.db"))
     analytics.install(database)
     sql = "select documents from v_topic_month where topic = 'veranstaltungen'"
+    halle = "select documents from v_place_counts where ags = '15002000'"
     assert database.execute(sql).fetchall() == [(1,)]
+    assert database.execute(halle).fetchall() == [(1,)]  # its near-duplicate is not counted
     crawl(database, [upcoming_document()])
     assert database.execute(sql).fetchall() == [(1,)]
-    analytics.refresh_topic_month(database)
+    analytics.refresh_counts(database)
     assert database.execute(sql).fetchall() == [(2,)]
+    assert database.execute(halle).fetchall() == [(2,)]
     database.close()
 
 

@@ -196,7 +196,7 @@ def make_sample_db(path: Path) -> Path:
         db["documents"].update(
             document_id(DUPLICATE_URL), {"duplicate_of": document_id(CANONICAL_URL)}
         )
-    analytics.refresh_topic_month(db)
+    analytics.refresh_counts(db)
     db.close()
     return path
 
