@@ -95,15 +95,7 @@ class PortalSpider(scrapy.Spider):
             return parser(response.body, response.url)
         except InputError as exc:
             logger.warning("%s: %s", self.source.name, exc)
-            state = get_state(self.crawler)
-            state.store.record_fetch(
-                run_id=state.run_id,
-                source=self.source.name,
-                url=response.url,
-                outcome="bad-xml",
-                status=response.status,
-                error=str(exc)[:300],
-            )
+            self._record(response.url, "bad-xml", status=response.status, error=str(exc))
             return None
 
     def _parse_links(self, response: Response) -> list[str]:
@@ -172,14 +164,21 @@ class PortalSpider(scrapy.Spider):
     def _on_error(self, failure: Any) -> None:
         """Failures the fetch log cannot see: the redirect middleware gives up on loops."""
         if failure.check(IgnoreRequest) and "redirect" in str(failure.value).lower():
-            state = get_state(self.crawler)
-            state.store.record_fetch(
-                run_id=state.run_id,
-                source=self.source.name,
-                url=failure.request.url,
-                outcome="redirect-loop",
-                error=str(failure.value)[:300],
-            )
+            self._record(failure.request.url, "redirect-loop", error=str(failure.value))
+
+    def _record(
+        self, url: str, outcome: str, *, status: int | None = None, error: str | None = None
+    ) -> None:
+        """A fetch outcome the fetch-log middleware cannot see (it happens after download)."""
+        state = get_state(self.crawler)
+        state.store.record_fetch(
+            run_id=state.run_id,
+            source=self.source.name,
+            url=url,
+            outcome=outcome,
+            status=status,
+            error=error[:300] if error else None,
+        )
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -235,14 +234,8 @@ class PortalSpider(scrapy.Spider):
         content_type = (response.headers.get("Content-Type") or b"text/html").lower()
         if content_type.startswith(HTML_TYPES):
             return True
-        state = get_state(self.crawler)
-        state.store.record_fetch(
-            run_id=state.run_id,
-            source=self.source.name,
-            url=response.url,
-            outcome="not-html",
-            status=response.status,
-            error=content_type.decode("latin-1")[:100],
+        self._record(
+            response.url, "not-html", status=response.status, error=content_type.decode("latin-1")
         )
         return False
 
