@@ -87,7 +87,12 @@ def main() -> None:
         db_path=Path("unused.db"),
     )
     settings.setdict(
-        {"ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING"},
+        {
+            "ITEM_PIPELINES": {},
+            "DOWNLOADER_MIDDLEWARES": {},
+            "EXTENSIONS": {},
+            "LOG_LEVEL": "WARNING",
+        },
         priority="cmdline",
     )
     process = CrawlerProcess(settings)

@@ -22,7 +22,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,10 +35,15 @@ ARTICLE_PATTERN = r"/aktuelles/\d{4}/[a-z0-9-]+-\d+\.html$"
 LISTING_PATTERN = r"/aktuelles/(seite-\d+/)?$"
 NEXT_SELECTOR = "a.next"
 
-MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+
+def _wordlist(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+MONTHS = _wordlist(
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
 )
-WEEKDAYS = "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()
+WEEKDAYS = _wordlist("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag")
 TOWNS = (
     "Halle (Saale)",
     "Leipzig",
@@ -194,6 +199,52 @@ SENTENCES = (
     "Eine zweite Ausbaustufe ist für {month} {year2} geplant.",
     "Wer mitmachen möchte, findet die Unterlagen im Serviceportal von {town}.",
     "Fachleute aus {state} beraten am {date} {venue} über die nächsten Schritte.",
+    "{Person} aus dem {Thing} sieht im {thing} vor allem eine Chance für die {thing2}.",
+    "Für das {thing} an der {street} liegen inzwischen {num} Rückmeldungen vor.",
+    "Offen ist noch, wer künftig das {thing} betreibt und die {thing2} bezahlt.",
+    "Im {thing} arbeiten {num} Beschäftigte, darunter viele aus dem {thing2}.",
+    "Laut {person} wurde das {thing} zunächst im Stadtteil {quarter} erprobt.",
+    "Ohne das {thing} wäre die {thing2} kaum möglich gewesen, heißt es aus dem Rathaus.",
+    "Die Fraktionen im Stadtrat von {town} unterstützen das {thing} mehrheitlich.",
+    "Kritische Stimmen verweisen auf das {thing} in {town2}, das nach {num} Tagen stillstand.",
+    "{Person} kündigte an, die {thing} bis {month} {year2} auszuwerten.",
+    "Anwohnende der {street} erhalten vorab ein Schreiben zum {thing}.",
+    "Parallel entsteht im {quarter} ein {thing}, das Daten aus dem {thing2} nutzt.",
+    "Wie teuer die {thing} am Ende wird, hängt von der {thing2} ab.",
+)
+# Article-specific vocabulary: compounds, names and streets make each text's word set its own,
+# as in real reports, so near-duplicate detection sees realistic similarities.
+PREFIXES = _wordlist(
+    "Stadt Bürger Daten Energie Verkehrs Schul Kreis Landes Bau Wasser Wärme Netz Sensor Klima"
+    " Park Rad Bus Bahn Solar Strom Abfall Lärm Luft Grün Quartiers Wohn Kita Sport Kultur"
+    " Jugend Senioren Gewerbe Hafen Markt Rathaus Feuerwehr Notfall Melde Förder Haushalts"
+    " Planungs Vergabe Beteiligungs Innovations Gesundheits Pflege Tourismus Museums Straßen"
+    " Brücken Kanal Friedhofs Bibliotheks Hochwasser Boden Baum Licht Lade Funk Karten"
+)
+STEMS = _wordlist(
+    "netz plan amt konzept portal projekt station bericht verfahren dienst zentrum programm"
+    " system strategie werkstatt karte analyse modell initiative verbund beirat fonds register"
+    " kataster monitor atlas forum labor team stelle satzung richtlinie messung anlage fläche"
+    " punkt kasse vertrag leitstelle prüfung server konto"
+)
+FIRST_NAMES = _wordlist(
+    "Anke Jens Sabine Thomas Petra Mehmet Julia Stefan Katrin Lars Aylin Michael Ute Tobias"
+    " Carola Dirk Nadine Frank Ilse Yusuf Heike Jan Birgit Sven Marta Holger Leonie Rainer"
+)
+LAST_NAMES = _wordlist(
+    "Schröder Becker Wagner Hoffmann Krüger Yılmaz Neumann Schwarz Zimmermann Braun Hartmann"
+    " Lange Werner Krause Lehmann Köhler Walter König Frank Mayer Engel Seidel Vogt Busch"
+    " Richter Günther Lorenz Kaiser Fuchs Jung Hahn Keller Roth Friedrich Scholz Winter"
+)
+ROLES = (
+    "Bürgermeisterin",
+    "Bürgermeister",
+    "Amtsleiterin",
+    "Projektleiter",
+    "Digitalbeauftragte",
+    "Stadtbaurat",
+    "Dezernentin",
+    "Landrat",
 )
 # At most one of these per article, so about half the articles announce an event.
 EVENT_SENTENCES = (
@@ -218,6 +269,30 @@ class ArticleMeta:
 def _slug(text: str) -> str:
     text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]
+
+
+@dataclass(frozen=True)
+class _Words:
+    things: list[str]
+    people: list[str]
+    streets: list[str]
+    quarters: list[str]
+    templates: tuple[str, ...]
+
+
+@lru_cache(maxsize=64)
+def meta_words(seed: int, number: int) -> _Words:
+    """The words one article draws on: a few dozen compounds, two people, streets, quarters."""
+    rng = random.Random(seed * 31 + number)
+    things = [rng.choice(PREFIXES) + rng.choice(STEMS) for _ in range(40)]
+    people = [
+        f"{rng.choice(ROLES)} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(2)
+    ]
+    streets = [f"{rng.choice(LAST_NAMES)}straße" for _ in range(3)]
+    quarters = [f"{rng.choice(PREFIXES).rstrip('s')}viertel" for _ in range(2)]
+    # Each article uses half the sentence templates, so texts share no more than real ones.
+    templates = tuple(rng.sample(SENTENCES, len(SENTENCES) // 2))
+    return _Words(things, people, streets, quarters, templates)
 
 
 def _upper_first(text: str) -> str:
@@ -339,14 +414,23 @@ class BenchSite:
         return ArticleMeta(number, town, subject, title, path, published, lead)
 
     def _sentence(
-        self, rng: random.Random, meta: ArticleMeta, templates: tuple[str, ...] = SENTENCES
+        self, rng: random.Random, meta: ArticleMeta, templates: tuple[str, ...] | None = None
     ) -> str:
         # Most sentences stay with the article's own town and subject, as a real report does.
         published = meta.published
         later = published.date() + timedelta(days=rng.randint(3, 120))
         deadline = later - timedelta(days=rng.randint(1, 10))
         adjective = rng.choice(ADJECTIVES)
-        return rng.choice(templates).format(
+        words = meta_words(self.seed, meta.number)
+        person = rng.choice(words.people)
+        return rng.choice(templates or words.templates).format(
+            Thing=rng.choice(words.things),
+            thing=rng.choice(words.things),
+            thing2=rng.choice(words.things),
+            Person=person,
+            person=person,
+            street=rng.choice(words.streets),
+            quarter=rng.choice(words.quarters),
             town=meta.town if rng.random() < 0.6 else rng.choice(TOWNS),
             town2=rng.choice(TOWNS),
             district=rng.choice(DISTRICTS),
@@ -372,9 +456,7 @@ class BenchSite:
         for i in range(rng.randint(6, 12)):
             if i and i % 3 == 0:
                 parts.append(f"<h2>{html.escape(rng.choice(SUBJECTS))}: {rng.choice(NOUNS)}</h2>")
-            sentences = " ".join(
-                self._sentence(rng, meta) for _ in range(rng.randint(4, 7))
-            )
+            sentences = " ".join(self._sentence(rng, meta) for _ in range(rng.randint(4, 7)))
             if i == 1 and rng.random() < 0.5:
                 sentences += " " + self._sentence(rng, meta, EVENT_SENTENCES)
             parts.append(f"<p>{html.escape(sentences)}</p>")
@@ -407,8 +489,8 @@ class BenchSite:
             f"<title>{html.escape(title)} | Digitale Kommune</title>"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"{extra}<style>{self._css}</style>"
-            '<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}'
-            "</script></head>"
+            "<script>window.dataLayer=window.dataLayer||[];"
+            "function gtag(){dataLayer.push(arguments)}</script></head>"
         )
 
     def _page(self, rng: random.Random, head: str, main: str, sidebar: str) -> bytes:
@@ -454,7 +536,7 @@ class BenchSite:
         tags = "".join(f'<a class="tag" href="/themen/{_slug(k)}/">{k}</a> ' for k in keywords)
         main = (
             '<nav class="breadcrumb"><a href="/">Start</a> › <a href="/aktuelles/">Aktuelles</a>'
-            f"</nav><article class=\"news\"><h1>{html.escape(meta.title)}</h1>"
+            f'</nav><article class="news"><h1>{html.escape(meta.title)}</h1>'
             f'<p class="datum">{meta.published:%d.%m.%Y}</p>'
             f'<p class="lead"><strong>{html.escape(meta.lead)}</strong></p>'
             f"{self._body(rng, meta)}"
@@ -500,7 +582,8 @@ class BenchSite:
             f"<h1>Aktuelles – Seite {page}</h1>{''.join(teasers)}"
             f'<nav class="pagination">{pager}</nav>'
         )
-        sidebar = f'<div class="widget"><h3>Meistgelesen</h3><ul>{self._teasers(rng, 10, "top")}</ul></div>'
+        top = self._teasers(rng, 10, "top")
+        sidebar = f'<div class="widget"><h3>Meistgelesen</h3><ul>{top}</ul></div>'
         return self._page(rng, self._head(rng, f"Aktuelles – Seite {page}"), main, sidebar)
 
     # --- routing --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sitegen import ACTORS, NOUNS, SENTENCES, STATES, SUBJECTS, TOWNS, VENUES
+from sitegen import ACTORS, NOUNS, SENTENCES, STATES, SUBJECTS, TOWNS, VENUES, meta_words
 
 from pipeline.config import Source
 from pipeline.gazetteer import load_gazetteer
@@ -40,11 +40,20 @@ def sources() -> list[Source]:
 
 def _paragraphs(rng: random.Random, count: int) -> list[str]:
     pool = []
-    for _ in range(count):
+    for n in range(count):
+        words = meta_words(0, n)
         sentences = []
         for _ in range(rng.randint(3, 6)):
+            person = rng.choice(words.people)
             sentences.append(
                 rng.choice(SENTENCES).format(
+                    Thing=rng.choice(words.things),
+                    thing=rng.choice(words.things),
+                    thing2=rng.choice(words.things),
+                    Person=person,
+                    person=person,
+                    street=rng.choice(words.streets),
+                    quarter=rng.choice(words.quarters),
                     town=rng.choice(TOWNS),
                     town2=rng.choice(TOWNS),
                     district="Saalekreis",
