@@ -532,7 +532,6 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
 
     import synthetic
 
-    from pipeline import analytics
     from pipeline.storage import Store, open_db, refresh_derived
     from pipeline.topics import load_taxonomy
 
@@ -559,13 +558,6 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
     started = time.perf_counter()
     refresh_derived(db)
     derived_s = time.perf_counter() - started
-    installed = db["topic_month"].exists() and bool(db["documents"].detect_fts())
-    started = time.perf_counter()
-    if not installed:
-        # The analytics hooks are not registered in open_db yet: install as they will.
-        analytics.install(db)
-        analytics.refresh_counts(db)
-    install_s = time.perf_counter() - started
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
     size_mb = sum(p.stat().st_size for p in work.glob("storage.db*")) / MB
@@ -596,8 +588,6 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
         "database_mb": size_mb,
         "schema_s": schema_s,
         "refresh_derived_s": derived_s,
-        "analytics_install_s": install_s,
-        "analytics_installed_by_open_db": installed,
         "queries_ms": queries,
         "slowest_query_ms": max(q["median"] for q in queries.values()),
     }, path

@@ -41,7 +41,7 @@ from pipeline.structured import (
     types_of,
 )
 
-__all__ = ["extract_page", "parse_html"]
+__all__ = ["extract_page", "extract_teasers", "parse_html"]
 
 
 def _german_english_date_parser() -> Any:
@@ -1224,7 +1224,11 @@ def extract_page(
     sites = _site_names(meta, jsonld, canonical)
     title = _title(tree, meta, entities, hints, sites)
     text, content_html = _main_content(tree, canonical, hints, title)
-    teasers, teaser_text = _teasers(tree, canonical)
+    # Teasers only matter on listings; when the crawler already knows the page is an article
+    # or an event, looking for them would cost a tenth of the extraction.
+    teasers, teaser_text = (
+        _teasers(tree, canonical) if hints.kind in (None, "listing") else ([], "")
+    )
     raw = html if isinstance(html, str) else html.decode("latin-1")
     details = _details(tree, raw, title) if hints.kind in (None, "event") else None
     kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text, details)
@@ -1246,6 +1250,11 @@ def extract_page(
         teasers=teasers if kind == "listing" else [],
         jsonld=jsonld,
     )
+
+
+def extract_teasers(html: str | bytes, url: str) -> list[Teaser]:
+    """The teasers (title, URL, date) of a listing page, without the rest of the extraction."""
+    return _teasers(parse_html(html), url)[0]
 
 
 def day_of(value: DateValue | None) -> date | None:

@@ -19,7 +19,7 @@ from crawler.state import get_state
 from pipeline.config import Source
 from pipeline.discovery import Link, parse_feed, parse_sitemap
 from pipeline.errors import InputError
-from pipeline.extract import extract_page
+from pipeline.extract import extract_teasers
 from pipeline.model import BERLIN, DateValue, Hints, utc_key
 
 logger = logging.getLogger(__name__)
@@ -108,10 +108,9 @@ class PortalSpider(scrapy.Spider):
 
     def _parse_teasers(self, response: Response) -> dict[str, Link]:
         """Teasers of a listing page by URL: a teaser dated after our last fetch means a change."""
-        page = extract_page(response.text, response.url, hints=Hints(kind="listing"))
         return {
             t.url: Link(t.url, title=t.title, updated=_as_datetime(t.published))
-            for t in page.teasers
+            for t in extract_teasers(response.text, response.url)
         }
 
     def _parse_next_page(self, response: Response) -> str | None:
