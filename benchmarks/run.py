@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import pstats
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -60,6 +61,8 @@ class Sizes:
     memory_pages: int
     gen_pages: int
     corpus_pages: int
+    extract_cli_pages: int
+    place_texts: int
     runs: int
     documents: int
     chunks: int
@@ -72,6 +75,8 @@ FULL = Sizes(
     memory_pages=10_000,
     gen_pages=100,
     corpus_pages=80,
+    extract_cli_pages=200,
+    place_texts=40,
     runs=5,
     documents=100_000,
     chunks=10,
@@ -83,6 +88,8 @@ QUICK = Sizes(
     memory_pages=80,
     gen_pages=4,
     corpus_pages=4,
+    extract_cli_pages=4,
+    place_texts=3,
     runs=2,
     documents=2000,
     chunks=2,
@@ -93,6 +100,15 @@ TARGETS = (
     ("crawl", "glue_ratio", ">=", 0.8, "glue ratio"),
     ("crawl", "glue_ratio_cpu", ">=", 0.8, "glue ratio from CPU seconds"),
     ("extraction", "citynews_pages_per_s", ">=", 60.0, "extraction+normalization pages/s/core"),
+    (
+        "extract_cli",
+        "pages_per_s",
+        ">=",
+        50.0,
+        "citynews extract, 200 pages in one call, pages/s/core",
+    ),
+    ("places", "startup_s", "<", 1.0, "gazetteer start-up s"),
+    ("places", "ms_per_text", "<", 5.0, "places in a 3,000-character text ms"),
     ("storage", "docs_per_s", ">=", 10_000.0, "storage docs/s"),
     ("storage", "slowest_query_ms", "<", 200.0, "slowest view query ms"),
     ("feeds", "build_s", "<", 5.0, "all feeds + calendars s"),
@@ -483,6 +499,96 @@ def case_extraction(sizes: Sizes, report: Report, *, profile: bool) -> dict[str,
     return result
 
 
+def case_extract_cli(sizes: Sizes, work: Path, report: Report) -> dict[str, Any]:
+    """`citynews extract` on many saved pages in one call: one process start for all of them.
+
+    The rate counts the extraction alone: a one-page call measures start-up (imports,
+    taxonomy, gazetteer) and is subtracted.
+    """
+    pages = corpus_pages(sizes.extract_cli_pages)
+    if not pages:
+        return {"skipped": f"{SHARED / 'corpus'} not found"}
+    folder = work / "extract-cli"
+    folder.mkdir()
+    paths = []
+    for n, (body, _url) in enumerate(pages):
+        path = folder / f"page-{n:03d}.html"
+        path.write_bytes(body)
+        paths.append(str(path))
+
+    def run(files: list[str]) -> float:
+        """CPU seconds of the child: per core, whatever else the machine is doing."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", "extract", *files, "--format", "json"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        assert done.stdout.count(b"\n") == len(files)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    one = [run(paths[:1]) for _ in range(max(2, sizes.runs // 2))]
+    many = [run(paths) for _ in range(max(2, sizes.runs // 2))]
+    startup = statistics.median(one)
+    rates = [(len(paths) - 1) / max(t - startup, 1e-6) for t in many]
+    report.row(
+        "2 extraction",
+        f"citynews extract, {len(paths)} pages, 1 call, per CPU s",
+        stats(rates),
+        "pages/s",
+    )
+    report.row("2 extraction", "citynews extract, start-up CPU", stats(one), "s")
+    return {"pages": len(paths), "startup_s": startup, "pages_per_s": statistics.median(rates)}
+
+
+_PLACES_CHILD = """
+import json, statistics, sys, time
+started = time.perf_counter()
+from pipeline.places import find_places
+find_places("Die Stadt Halle (Saale) startet ein Projekt.")  # builds the matcher
+startup = time.perf_counter() - started
+texts = json.loads(sys.stdin.read())
+times = []
+for _ in range(5):
+    for text in texts:
+        t = time.perf_counter()
+        find_places(text)
+        times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"startup_s": startup, "ms": times}))
+"""
+
+
+def case_places(sizes: Sizes, report: Report) -> dict[str, Any]:
+    """Gazetteer start-up in a fresh process, then places in 3,000-character texts."""
+    from urllib.parse import urlsplit
+
+    from pipeline.extract import extract_page
+    from pipeline.samplesites import ground_truth, render_sites
+
+    sites = render_sites()
+    texts = []
+    for page in ground_truth()[: sizes.place_texts]:
+        host, path = urlsplit(page["url"])[1:3]
+        text = extract_page(sites[host][path][0], page["url"]).text
+        texts.append((text * (3000 // max(len(text), 1) + 1))[:3000])
+    done = subprocess.run(
+        [sys.executable, "-c", _PLACES_CHILD],
+        input=json.dumps(texts),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    measured = json.loads(done.stdout)
+    report.row(
+        "2 extraction", "gazetteer start-up (fresh process)", stats([measured["startup_s"]]), "s"
+    )
+    report.row("2 extraction", "places in 3,000 characters", stats(measured["ms"]), "ms")
+    return {"startup_s": measured["startup_s"], "ms_per_text": statistics.median(measured["ms"])}
+
+
 def _profile(fn: Callable[[], Any], top: int = 25) -> list[dict[str, Any]]:
     """Cumulative time share of the heaviest functions in one call of ``fn``."""
     profiler = cProfile.Profile()
@@ -676,6 +782,8 @@ def main(argv: list[str] | None = None) -> int:
         cases["extraction"] = step(
             "extraction", lambda: case_extraction(sizes, report, profile=args.profile)
         )
+        cases["extract_cli"] = step("extract CLI", lambda: case_extract_cli(sizes, work, report))
+        cases["places"] = step("places", lambda: case_places(sizes, report))
         cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
         children = cases["crawl"].pop("_children")
         cases["memory"] = step("memory", lambda: case_memory(sizes, work, report, children))
