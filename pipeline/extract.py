@@ -920,6 +920,10 @@ def _mostly_teasers(text: str, teaser_text: str) -> bool:
     return covered >= 0.6 * total
 
 
+def _declares_article(entities: list[dict[str, Any]]) -> bool:
+    return any(t.endswith(("Article", "Posting")) for o in entities for t in types_of(o))
+
+
 def _kind(
     hints: Hints,
     jsonld: list[dict[str, Any]],
@@ -933,7 +937,7 @@ def _kind(
 ) -> Kind:
     if hints.kind:
         return hints.kind
-    articles = [o for o in entities if any(t.endswith(("Article", "Posting")) for t in types_of(o))]
+    articles = _declares_article(entities)
     events = [o for o in jsonld if any(is_event_type(t) for t in types_of(o))]
     wanted = _norm(title or "")
 
@@ -1225,10 +1229,12 @@ def extract_page(
     title = _title(tree, meta, entities, hints, sites)
     text, content_html = _main_content(tree, canonical, hints, title)
     # Teasers only matter on listings; when the crawler already knows the page is an article
-    # or an event, looking for them would cost a tenth of the extraction.
-    teasers, teaser_text = (
-        _teasers(tree, canonical) if hints.kind in (None, "listing") else ([], "")
+    # or an event, or the page declares itself an Article (never a listing then, see _kind),
+    # looking for them would cost a tenth of the extraction.
+    maybe_listing = hints.kind == "listing" or (
+        hints.kind is None and not _declares_article(entities)
     )
+    teasers, teaser_text = _teasers(tree, canonical) if maybe_listing else ([], "")
     raw = html if isinstance(html, str) else html.decode("latin-1")
     details = _details(tree, raw, title) if hints.kind in (None, "event") else None
     kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text, details)
