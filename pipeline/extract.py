@@ -214,7 +214,9 @@ def _canonical_url(tree: etree._Element, meta: dict[str, list[str]], url: str) -
         if not href or not href.strip() or href.strip().startswith(("#", "javascript:")):
             continue
         absolute = urljoin(url, href.strip())
-        if urlsplit(absolute).scheme in ("http", "https") and _same_site(absolute, url):
+        # A saved page (file://) knows where it came from better than its path does.
+        trusted = _same_site(absolute, url) or urlsplit(url).scheme == "file"
+        if urlsplit(absolute).scheme in ("http", "https") and trusted:
             return absolute
     return url
 

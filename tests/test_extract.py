@@ -549,3 +549,15 @@ def test_broken_event_jsonld_makes_an_event_page() -> None:
     result = extract_page(html, BASE + "auftakt")
     assert result.kind == "event"
     assert result.jsonld[0]["location"]["address"]["postalCode"] == "06108"
+
+
+def test_saved_page_takes_its_declared_canonical_url(tmp_path):
+    html = (
+        "<html><head><title>T</title>"
+        '<link rel="canonical" href="https://www.example.org/news/1"></head>'
+        "<body><h1>T</h1><p>Text.</p></body></html>"
+    )
+    saved = extract_page(html, (tmp_path / "page.html").as_uri())
+    assert saved.url == "https://www.example.org/news/1"
+    # Fetched from elsewhere, a foreign canonical is not trusted.
+    assert extract_page(html, "https://other.example/x").url == "https://other.example/x"
