@@ -150,17 +150,31 @@ def _document(i: int, rng: random.Random, places: list[Place]) -> Document:
         for t in rng.sample(TOPICS[:-1], rng.choice((1, 1, 2, 3)))
     ]
     events = []
-    if rng.random() < 0.1:
-        start = datetime(day.year, day.month, day.day, 10, tzinfo=BERLIN) + timedelta(days=30)
-        events.append(
-            Event(
+    if i % 8 == 0:
+        # Events cluster around the build date as on real portals (announced ahead, kept a while
+        # after), so the calendars' window holds thousands of them as it does in production.
+        start_day = NOW.date() + timedelta(days=rng.randrange(-400, 200))
+        if rng.random() < 0.2:
+            event = Event(
+                f"Aktionstag {i}",
+                start_day,
+                start_day + timedelta(days=rng.choice((0, 1, 2))),
+                all_day=True,
+                venue="Marktplatz",
+                place=rng.choice(places),
+            )
+        else:
+            start = datetime(
+                start_day.year, start_day.month, start_day.day, rng.randrange(9, 19), tzinfo=BERLIN
+            )
+            event = Event(
                 f"Termin {i}",
                 start,
                 start + timedelta(hours=3),
                 venue="Rathaus",
                 place=rng.choice(places),
             )
-        )
+        events.append(event)
         topics.append(TopicMatch("veranstaltungen", 1.0, "event", []))
     return Document(
         url=f"https://www.{source}.example/meldung/{i}",

@@ -10,16 +10,22 @@ the id being a hash of the canonical URL; ``urn:citynews:event:<event id>`` for 
 dates come from the data (newest item), never from the clock, and a file is only written when
 its bytes change, so a rebuild without new data leaves every file and its mtime alone.
 
+A rebuild does not even render what has not changed: every feed and calendar has a fingerprint
+of its inputs (the rows it is made from, labels, ``base_url``, ``limit``, the rendering code),
+kept per file in ``.citynews-feeds.json`` in the output folder. An existing file whose
+fingerprint matches is left as it is.
+
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +38,7 @@ from feeds.common import (
     as_datetime,
     clean_html,
     connect_readonly,
+    fingerprint,
     german_date,
     join_url,
     plain_text,
@@ -64,6 +71,7 @@ _DOC_COLUMNS = (
     " substr(d.text, 1, 1000) as text_start, d.content_html"
 )
 PUBLISHED_SUFFIXES = (".rss.xml", ".atom.xml", ".ics")
+MANIFEST = ".citynews-feeds.json"
 
 
 @dataclass
@@ -119,12 +127,22 @@ class _Item:
 
 
 @dataclass
+class _Rows:
+    """What a feed is made from: its rows (documents or events) and their labels."""
+
+    rows: list[sqlite3.Row]
+    topics: dict[str, list[str]]
+    places: dict[str, list[str]]
+    events: bool = False
+
+
+@dataclass
 class _Feed:
     slug: str
     group: str
     title: str
     description: str
-    items: list[_Item]
+    data: _Rows
 
 
 def build_feeds(
@@ -147,31 +165,57 @@ def build_feeds(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = BuildReport()
+    existing = _existing_fingerprints(out_dir)
+    fingerprints: dict[str, str] = {}
     files: dict[str, bytes] = {}
     conn = connect_readonly(db_path)
     try:
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
-        feeds = list(_collect_feeds(conn, sources, limit=limit, now=now))
-        for feed in feeds:
-            if not feed.items and feed.slug != "alle":
+        fetch = _ItemFetcher(conn, sources)
+        # What items show of their source; other columns (e.g. updated_at) do not count.
+        source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
+        for feed in _collect_feeds(fetch, limit=limit, now=now):
+            if not feed.data.rows and feed.slug != "alle":
                 continue
-            updated = max((i.updated for i in feed.items), default=None)
-            rss, atom = _render(feed, base_url, updated or _fallback_updated(conn))
             names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
-            files.update(zip(names, (rss, atom), strict=True))
+            fallback = None if feed.data.rows else _fallback_updated(conn)
+            key = fingerprint(
+                "feed",
+                feed.slug,
+                feed.title,
+                feed.description,
+                base_url,
+                limit,
+                fallback,
+                feed.data.rows,
+                feed.data.topics,
+                feed.data.places,
+                source_labels,
+            )
+            fingerprints.update(dict.fromkeys(names, key))
+            updated = max((_updated(r)[1] for r in feed.data.rows), default=None)
+            if all(existing.get(name) == key for name in names):
+                report.unchanged += names
+            else:
+                rss, atom = _render(feed, fetch.items(feed.data), base_url, updated or fallback)
+                files.update(zip(names, (rss, atom), strict=True))
             report.feeds.append(
                 FeedInfo(
                     feed.slug,
                     feed.group,
                     feed.title,
                     feed.description,
-                    len(feed.items),
+                    len(feed.data.rows),
                     updated,
                     names,
                 )
             )
-        for calendar in build_calendars(conn, now=now):
-            files[calendar.file_name] = calendar.data
+        for calendar in build_calendars(conn, now=now, existing=existing):
+            fingerprints[calendar.file_name] = calendar.fingerprint
+            if calendar.data is None:
+                report.unchanged.append(calendar.file_name)
+            else:
+                files[calendar.file_name] = calendar.data
             report.feeds.append(
                 FeedInfo(
                     calendar.slug,
@@ -188,29 +232,50 @@ def build_feeds(
     finally:
         conn.close()
 
+    # Files about to change lose their fingerprint first: an interrupted build must not leave
+    # a new file that the manifest vouches for with an old fingerprint, or the other way round.
+    stale = {name for name in files if name in existing}
+    if stale:
+        _write_manifest(out_dir, {k: v for k, v in existing.items() if k not in stale})
     for name, data in files.items():
         (report.written if write_if_changed(out_dir / name, data) else report.unchanged).append(
             name
         )
     for path in sorted(out_dir.iterdir()):
-        if path.name.endswith(PUBLISHED_SUFFIXES) and path.name not in files:
+        if path.name.endswith(PUBLISHED_SUFFIXES) and path.name not in fingerprints:
             path.unlink()
             report.removed.append(path.name)
+    _write_manifest(out_dir, fingerprints)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _existing_fingerprints(out_dir: Path) -> dict[str, str]:
+    """Fingerprints of the files on disk; a missing file or a broken manifest counts as none."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return {}
+    return {
+        name: key
+        for name, key in manifest["files"].items()
+        if isinstance(key, str) and "/" not in name and (out_dir / name).is_file()
+    }
+
+
+def _write_manifest(out_dir: Path, fingerprints: Mapping[str, str]) -> None:
+    manifest = {"files": dict(sorted(fingerprints.items()))}
+    write_if_changed(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
 
 
 # --- collecting items -------------------------------------------------------------------------
 
 
-def _collect_feeds(
-    conn: sqlite3.Connection, sources: dict[str, sqlite3.Row], *, limit: int, now: datetime
-) -> Iterable[_Feed]:
-    topics = conn.execute(
-        "select slug, name, description from topics order by position, slug"
-    ).fetchall()
-    topic_names = {t["slug"]: t["name"] for t in topics}
-    fetch = _ItemFetcher(conn, sources, topic_names)
+def _collect_feeds(fetch: _ItemFetcher, *, limit: int, now: datetime) -> Iterable[_Feed]:
+    topics = fetch.topics
+    topic_names = fetch.topic_names
 
     yield _Feed(
         "alle",
@@ -256,7 +321,7 @@ def _collect_feeds(
                 limit,
             ),
         )
-    for name, source in sources.items():
+    for name, source in fetch.sources.items():
         title = source["title"] or name
         yield _Feed(
             f"quelle-{name}",
@@ -268,25 +333,23 @@ def _collect_feeds(
 
 
 class _ItemFetcher:
-    def __init__(
-        self, conn: sqlite3.Connection, sources: dict[str, sqlite3.Row], topic_names: dict[str, str]
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, sources: dict[str, sqlite3.Row]) -> None:
         self.conn = conn
         self.sources = sources
-        self.topic_names = topic_names
+        self.topics = conn.execute(
+            "select slug, name, description from topics order by position, slug"
+        ).fetchall()
+        self.topic_names = {t["slug"]: t["name"] for t in self.topics}
 
-    def documents(self, where: str, params: list[object], limit: int) -> list[_Item]:
+    def documents(self, where: str, params: list[object], limit: int) -> _Rows:
         rows = self.conn.execute(
             f"select {_DOC_COLUMNS} from documents d where +d.duplicate_of is null{where}"
             f" order by {ORDER_KEY} desc, d.id desc limit ?",
             [*params, limit],
         ).fetchall()
-        topics, places = self._labels([r["id"] for r in rows])
-        return [
-            self._item(r, f"urn:citynews:{r['id']}", topics[r["id"]], places[r["id"]]) for r in rows
-        ]
+        return _Rows(rows, *self._labels([r["id"] for r in rows]))
 
-    def events(self, limit: int, now: datetime) -> list[_Item]:
+    def events(self, limit: int, now: datetime) -> _Rows:
         threshold = upcoming_threshold(now)
         select = (
             f"select e.id as event_id, e.title as event_title, e.start, e.end, e.all_day, e.venue,"
@@ -301,12 +364,20 @@ class _ItemFetcher:
                 f"{select} and e.start_utc < ? order by e.start_utc desc, e.id desc limit ?",
                 [threshold, limit - len(rows)],
             ).fetchall()
-        topics, places = self._labels(list({r["id"] for r in rows}))
+        return _Rows(rows, *self._labels(list({r["id"] for r in rows})), events=True)
+
+    def items(self, data: _Rows) -> list[_Item]:
+        """The feed items of rows from ``documents`` or ``events``."""
+        if not data.events:
+            return [
+                self._item(r, f"urn:citynews:{r['id']}", data.topics[r["id"]], data.places[r["id"]])
+                for r in data.rows
+            ]
         items = []
-        for r in rows:
+        for r in data.rows:
             start = as_datetime(r["start"])
             item = self._item(
-                r, f"urn:citynews:event:{r['event_id']}", topics[r["id"]], places[r["id"]]
+                r, f"urn:citynews:event:{r['event_id']}", data.topics[r["id"]], data.places[r["id"]]
             )
             when = german_date(start.date() if len(r["start"]) == 10 else start)
             where = ", ".join(
@@ -344,13 +415,11 @@ class _ItemFetcher:
         return topics, places
 
     def _item(self, r: sqlite3.Row, guid: str, topics: list[str], places: list[str]) -> _Item:
-        published = as_datetime(r["published"])
-        first_seen = as_datetime(r["first_seen"]) or EPOCH
+        published, updated = _updated(r)
         summary = plain_text(r["summary"] or r["text_start"], max_chars=SUMMARY_CHARS)
-        if published is None:
+        if not r["published"]:
             # The reader must not mistake the crawl date for the publication date.
-            summary = f"(Datum unbekannt, gefunden am {short_date(first_seen)}) {summary}".strip()
-            published = first_seen
+            summary = f"(Datum unbekannt, gefunden am {short_date(published)}) {summary}".strip()
         if places:
             summary += f" Orte: {', '.join(places)}."
         source = self.sources.get(r["source"])
@@ -362,7 +431,7 @@ class _ItemFetcher:
             title=title,
             link=safe_url(r["url"]),
             published=published,
-            updated=max(as_datetime(r["updated_at"]) or first_seen, published),
+            updated=updated,
             summary=summary.strip(),
             content=content,
             categories=topics,
@@ -370,6 +439,13 @@ class _ItemFetcher:
             source_title=source_title,
             source_url=safe_url(source["home_url"]) if source else None,
         )
+
+
+def _updated(r: sqlite3.Row) -> tuple[datetime, datetime]:
+    """An item's publication date (first seen when unknown) and its last change."""
+    first_seen = as_datetime(r["first_seen"]) or EPOCH
+    published = as_datetime(r["published"]) or first_seen
+    return published, max(as_datetime(r["updated_at"]) or first_seen, published)
 
 
 def _fallback_updated(conn: sqlite3.Connection) -> datetime:
@@ -380,7 +456,9 @@ def _fallback_updated(conn: sqlite3.Connection) -> datetime:
 # --- rendering --------------------------------------------------------------------------------
 
 
-def _render(feed: _Feed, base_url: str, updated: datetime) -> tuple[bytes, bytes]:
+def _render(
+    feed: _Feed, items: list[_Item], base_url: str, updated: datetime
+) -> tuple[bytes, bytes]:
     fg = FeedGenerator()
     fg.id(f"urn:citynews:feed:{feed.slug}")
     fg.title(feed.title)
@@ -390,7 +468,7 @@ def _render(feed: _Feed, base_url: str, updated: datetime) -> tuple[bytes, bytes
     fg.author(name="citynews")
     fg.generator("citynews")
     fg.updated(updated)
-    for item in feed.items:
+    for item in items:
         fe = fg.add_entry(order="append")
         fe.guid(item.guid, permalink=False)
         fe.title(item.title)

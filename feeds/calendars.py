@@ -7,20 +7,27 @@ change, not the clock, so unchanged data serializes to unchanged bytes.
 
 A calendar holds the events from ``PAST_DAYS`` before today on (calendar apps want what is
 coming, plus recent history), at most ``MAX_EVENTS`` of them in start order.
+
+Serializing VEVENTs is almost all of the work, and an event shows up in ``alle-termine.ics`` and
+in each of its topics' calendars: every VEVENT is serialized once per build by icalendar and the
+calendars are assembled from those parts. A calendar whose fingerprint (its rows, see
+``feeds.common.fingerprint``) matches the one of its file on disk is not rendered at all.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from feeds.common import (
     as_datetime,
+    fingerprint,
     plain_text,
     safe_url,
     upcoming_threshold,
@@ -33,65 +40,95 @@ PAST_DAYS = 90
 MAX_EVENTS = 5000
 PRODID = "-//citynews//citynews Termine//DE"
 EVENTS_TOPIC = "veranstaltungen"
+TZID = "Europe/Berlin"
+_END = b"END:VCALENDAR\r\n"
 _SELECT = (
     "select e.id, e.title, e.start, e.end, e.all_day, e.venue, e.address, e.place_name,"
     " e.online, e.registration_url, e.sequence, d.url, d.title as doc_title, d.summary,"
-    " d.updated_at, d.first_seen, p.lat, p.lon, s.title as source_title"
+    " d.updated_at, d.first_seen, p.lat, p.lon, s.title as source_title,"
+    " (select group_concat(dt.topic, ' ') from document_topics dt"
+    " where dt.document_id = e.document_id) as topics"
     " from events e join documents d on d.id = e.document_id"
     " left join places p on p.ags = e.place_ags"
     " left join sources s on s.name = d.source"
     " where +d.duplicate_of is null and e.start_utc >= ?"
+    " order by e.start_utc, e.id"
 )
 
 
 @dataclass
 class CalendarFile:
-    """A serialized calendar and what the index lists about it."""
+    """A calendar and what the index lists about it.
+
+    ``data`` is None when the calendar was not rendered because ``fingerprint`` equals the one
+    its existing file was built from.
+    """
 
     slug: str
     title: str
     description: str
     events: int
     updated: datetime | None
-    data: bytes
+    fingerprint: str
+    data: bytes | None
 
     @property
     def file_name(self) -> str:
         return f"{self.slug}.ics"
 
 
-def build_calendars(conn: sqlite3.Connection, *, now: datetime) -> Iterator[CalendarFile]:
-    """All calendars of a database: every topic with events in the window, then all events."""
-    since = _window_start(now)
-    cache: dict[str, tuple[VEvent, date, datetime]] = {}
+@dataclass
+class _Part:
+    """One serialized VEVENT and what its calendar needs to know about it."""
+
+    ical: bytes
+    day: date
+    timed: bool
+
+
+def build_calendars(
+    conn: sqlite3.Connection, *, now: datetime, existing: Mapping[str, str] | None = None
+) -> Iterator[CalendarFile]:
+    """All calendars of a database: every topic with events in the window, then all events.
+
+    ``existing`` maps file names to the fingerprints their files on disk were built from; a
+    calendar whose fingerprint is unchanged comes back with ``data`` None.
+    """
+    existing = existing or {}
     topics = conn.execute("select slug, name from topics order by position, slug").fetchall()
+    # Every document with an event carries this topic: its calendar would equal alle-termine.
+    by_topic: dict[str, list[sqlite3.Row]] = {
+        t["slug"]: [] for t in topics if t["slug"] != EVENTS_TOPIC
+    }
+    everything: list[sqlite3.Row] = []
+    # One pass over the window hands each event to all its calendars: a query per topic took
+    # 0.4 s of a rebuild on 100k documents, this one 0.08 s.
+    for row in conn.execute(_SELECT, [_window_start(now)]):
+        if len(everything) < MAX_EVENTS:
+            everything.append(row)
+        for slug in (row["topics"] or "").split():
+            chosen = by_topic.get(slug)
+            if chosen is not None and len(chosen) < MAX_EVENTS:
+                chosen.append(row)
+    parts: dict[str, _Part] = {}
     for topic in topics:
-        # Every document with an event carries this topic: its calendar would equal alle-termine.
-        if topic["slug"] == EVENTS_TOPIC:
-            continue
-        rows = conn.execute(
-            f"{_SELECT} and exists (select 1 from document_topics dt"
-            " where dt.document_id = e.document_id and dt.topic = ?)"
-            " order by e.start_utc, e.id limit ?",
-            [since, topic["slug"], MAX_EVENTS],
-        ).fetchall()
+        rows = by_topic.get(topic["slug"])
         if rows:
             yield _calendar(
                 topic["slug"],
                 f"citynews – Termine: {topic['name']}",
                 f"Veranstaltungen zum Thema {topic['name']}.",
                 rows,
-                cache,
+                parts,
+                existing,
             )
-    rows = conn.execute(
-        f"{_SELECT} order by e.start_utc, e.id limit ?", [since, MAX_EVENTS]
-    ).fetchall()
     yield _calendar(
         ALL_EVENTS_SLUG,
         "citynews – alle Termine",
         "Veranstaltungen aller Quellen zu Smart City und Digitalisierung in Kommunen.",
-        rows,
-        cache,
+        everything,
+        parts,
+        existing,
     )
 
 
@@ -104,8 +141,30 @@ def _calendar(
     title: str,
     description: str,
     rows: list[sqlite3.Row],
-    cache: dict[str, tuple[VEvent, date, datetime]],
+    parts: dict[str, _Part],
+    existing: Mapping[str, str],
 ) -> CalendarFile:
+    key = fingerprint("calendar", slug, title, description, rows)
+    updated = max((_stamp(row) for row in rows), default=None)
+    result = CalendarFile(slug, title, description, len(rows), updated, key, None)
+    if existing.get(result.file_name) == key:
+        return result
+    chosen = []
+    for row in rows:
+        # Rows of one build are identical per event id: every query selects the same columns.
+        part = parts.get(row["id"])
+        if part is None:
+            part = parts[row["id"]] = _part(row)
+        chosen.append(part)
+    timezone = b""
+    if any(p.timed for p in chosen):
+        # VTIMEZONE transitions covering exactly the years the events span: data, not clock.
+        timezone = _vtimezone(min(p.day for p in chosen).year, max(p.day for p in chosen).year + 2)
+    result.data = b"".join([_header(title, description), timezone, *(p.ical for p in chosen), _END])
+    return result
+
+
+def _header(title: str, description: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -113,30 +172,31 @@ def _calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-caldesc", description)
-    cal.add("x-wr-timezone", "Europe/Berlin")
-    days: list[date] = []
-    stamps: list[datetime] = []
-    for row in rows:
-        if row["id"] not in cache:
-            cache[row["id"]] = _vevent(row)
-        vevent, day, stamp = cache[row["id"]]
-        cal.add_component(vevent)
-        days.append(day)
-        stamps.append(stamp)
-    if days:
-        # VTIMEZONE transitions covering exactly the years the events span: data, not clock.
-        cal.add_missing_timezones(
-            first_date=date(min(days).year, 1, 1), last_date=date(max(days).year + 2, 1, 1)
-        )
-    return CalendarFile(
-        slug, title, description, len(rows), max(stamps, default=None), cal.to_ical()
-    )
+    cal.add("x-wr-timezone", TZID)
+    # The components go between the calendar's properties and its END line.
+    return cal.to_ical().removesuffix(_END)
 
 
-def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, datetime]:
+@cache
+def _vtimezone(first_year: int, last_year: int) -> bytes:
+    return Timezone.from_tzid(
+        TZID, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
+    ).to_ical()
+
+
+def _stamp(row: sqlite3.Row) -> datetime:
+    return (as_datetime(row["updated_at"]) or as_datetime(row["first_seen"])).astimezone(UTC)
+
+
+def _part(row: sqlite3.Row) -> _Part:
+    vevent, day, timed = _vevent(row)
+    return _Part(vevent.to_ical(), day, timed)
+
+
+def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
     start = parse_iso(row["start"])
     end = parse_iso(row["end"])
-    stamp = (as_datetime(row["updated_at"]) or as_datetime(row["first_seen"])).astimezone(UTC)
+    stamp = _stamp(row)
     ev = VEvent()
     ev.add("uid", f"{row['id']}@citynews")
     ev.add("dtstamp", stamp)
@@ -149,12 +209,12 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, datetime]:
         ev.add("dtstart", first)
         # DTEND of an all-day event is exclusive: the day after the last day.
         ev.add("dtend", max(last or first, first) + timedelta(days=1))
-        day = first
+        day, timed = first, False
     else:
         ev.add("dtstart", start.astimezone(BERLIN))
         if isinstance(end, datetime) and end > start:
             ev.add("dtend", end.astimezone(BERLIN))
-        day = start.astimezone(BERLIN).date()
+        day, timed = start.astimezone(BERLIN).date(), True
     location = ", ".join(
         p for p in (plain_text(row["venue"]), plain_text(row["address"] or row["place_name"])) if p
     )
@@ -178,4 +238,4 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, datetime]:
     description = "\n\n".join(line for line in lines if line)
     if description:
         ev.add("description", description)
-    return ev, day, stamp
+    return ev, day, timed

@@ -6,10 +6,13 @@ so an unchanged database rebuilds byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sqlite3
 from datetime import UTC, date, datetime
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +27,8 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
 GERMAN_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+# Libraries whose version can change the bytes of a published file (tzdata: VTIMEZONE rules).
+_RENDERERS = ("feedgen", "icalendar", "lxml", "nh3", "tzdata")
 
 
 def connect_readonly(db_path: Path | str) -> sqlite3.Connection:
@@ -45,6 +50,42 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     tmp.write_bytes(data)
     tmp.replace(path)
     return True
+
+
+def fingerprint(*parts: object) -> str:
+    """Hash of the inputs of a published file: database rows, labels, build parameters.
+
+    The code of this package and the versions of the rendering libraries are part of every
+    fingerprint, so an upgrade re-renders everything instead of keeping stale files.
+    """
+    digest = hashlib.blake2b(_code_salt(), digest_size=16)
+    for part in parts:
+        digest.update(repr(_plain(part)).encode("utf-8", "backslashreplace"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, sqlite3.Row):
+        return tuple(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    return value
+
+
+@cache
+def _code_salt() -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    for name in _RENDERERS:
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.digest()
 
 
 def clean_html(fragment: str | None) -> str:

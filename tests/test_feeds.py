@@ -488,3 +488,140 @@ def test_relative_links_without_base_url(tmp_path, built):
     root = etree.fromstring((tmp_path / "alle.rss.xml").read_bytes())
     link = root.find("channel/{http://www.w3.org/2005/Atom}link[@rel='self']")
     assert link.get("href") == "alle.rss.xml"
+
+
+# --- incremental builds: every VEVENT serialized once, unchanged feeds not rendered at all ------
+
+
+@pytest.fixture
+def render_counter(monkeypatch):
+    """Counts feed renders and VEVENT serializations while still producing the real output."""
+    import feeds.build
+    import feeds.calendars
+
+    calls = {"feeds": [], "vevents": []}
+    render, part = feeds.build._render, feeds.calendars._part
+
+    def counting_render(feed, *args, **kwargs):
+        calls["feeds"].append(feed.slug)
+        return render(feed, *args, **kwargs)
+
+    def counting_part(row):
+        calls["vevents"].append(row["id"])
+        return part(row)
+
+    monkeypatch.setattr(feeds.build, "_render", counting_render)
+    monkeypatch.setattr(feeds.calendars, "_part", counting_part)
+    return calls
+
+
+def test_each_vevent_is_serialized_once_per_build(tmp_path, built, render_counter):
+    db_path, _, _ = built
+    report = build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
+    calendars = {f.slug: f.items for f in report.feeds if f.group == "kalender"}
+    assert calendars == {"ki": 4, "alle-termine": 4}
+    # ki.ics and alle-termine.ics share the same four events.
+    assert len(render_counter["vevents"]) == 4
+    assert len(set(render_counter["vevents"])) == 4
+
+
+def test_assembled_calendars_equal_what_icalendar_serializes(built):
+    _, out, _ = built
+    for path in feed_files(out, ".ics"):
+        data = path.read_bytes()
+        # Re-serializing the parsed calendar as one icalendar component gives the same bytes:
+        # the assembly from cached VEVENTs adds nothing icalendar would not write.
+        assert Calendar.from_ical(data).to_ical() == data, path.name
+        assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+        assert max(len(line) for line in data.split(b"\r\n")) <= 75
+
+
+def test_noop_rebuild_renders_nothing(tmp_path, built, render_counter):
+    db_path, _, _ = built
+    first = build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
+    rendered = len(render_counter["feeds"])
+    assert rendered == len([f for f in first.feeds if f.group != "kalender"])
+    render_counter["feeds"].clear()
+    render_counter["vevents"].clear()
+    mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    second = build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
+    assert render_counter == {"feeds": [], "vevents": []}
+    assert second.written == []
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == mtimes
+    # What index.html and feeds.opml list comes from the data, rendered or not.
+    assert [(f.slug, f.items, f.updated) for f in second.feeds] == [
+        (f.slug, f.items, f.updated) for f in first.feeds
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second_build", "expect_rendered"),
+    [
+        ({"base_url": BASE, "limit": 50}, False),
+        ({"base_url": "https://andere.example.org/feeds/", "limit": 50}, True),
+        ({"base_url": BASE, "limit": 3}, True),
+    ],
+)
+def test_build_parameters_are_part_of_the_fingerprint(
+    tmp_path, built, render_counter, second_build, expect_rendered
+):
+    db_path, _, _ = built
+    build_feeds(db_path, tmp_path, base_url=BASE, limit=50, now=NOW)
+    render_counter["feeds"].clear()
+    build_feeds(db_path, tmp_path, now=NOW, **second_build)
+    assert ("alle" in render_counter["feeds"]) is expect_rendered
+    root = etree.fromstring((tmp_path / "alle.rss.xml").read_bytes())
+    link = root.find("channel/{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert link.get("href") == second_build["base_url"] + "alle.rss.xml"
+    assert len(root.findall("channel/item")) == min(5, second_build["limit"])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["delete-file", "corrupt-manifest", "delete-manifest", "foreign-manifest"],
+)
+def test_missing_file_or_unusable_manifest_renders_again(tmp_path, built, render_counter, damage):
+    db_path, _, _ = built
+    build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
+    expected = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    manifest = tmp_path / ".citynews-feeds.json"
+    if damage == "delete-file":
+        (tmp_path / "ki.ics").unlink()
+        (tmp_path / "mobilitaet.atom.xml").unlink()
+    elif damage == "corrupt-manifest":
+        manifest.write_text("{nicht json")
+    elif damage == "delete-manifest":
+        manifest.unlink()
+    else:
+        manifest.write_text('{"files": {"ki.ics": 5, "../ki.ics": "x"}}')
+    render_counter["feeds"].clear()
+    render_counter["vevents"].clear()
+    report = build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
+    assert "mobilitaet" in render_counter["feeds"]
+    assert len(render_counter["vevents"]) == 4
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == expected
+    if damage == "delete-file":
+        assert {"ki.ics", "mobilitaet.atom.xml"} <= set(report.written)
+        assert "alle" not in render_counter["feeds"]
+
+
+def test_changed_event_renders_only_its_calendars_and_feeds(tmp_path, render_counter):
+    db_path = make_sample_db(tmp_path / "citynews.db")
+    out = tmp_path / "out"
+    build_feeds(db_path, out, base_url=BASE, now=NOW)
+    docs = sample_documents()
+    docs[2].events[0].venue = "Altes Rathaus"
+    db = open_db(db_path)
+    crawl(db, docs)
+    db.close()
+    render_counter["feeds"].clear()
+    render_counter["vevents"].clear()
+    report = build_feeds(db_path, out, base_url=BASE, now=NOW)
+    assert {"ki.ics", "alle-termine.ics", "veranstaltungen.rss.xml"} <= set(report.written)
+    assert "mobilitaet" not in render_counter["feeds"]
+    assert "digitaler-zwilling.rss.xml" in report.unchanged
+    events = {str(e["summary"]): e for e in _calendar(out, "ki.ics").walk("VEVENT")}
+    assert str(events["KI-Werkstatt"]["location"]).startswith("Altes Rathaus")
+    assert int(events["KI-Werkstatt"]["sequence"]) == 1
+    # Both calendars hold the changed event: serialized once for both.
+    assert len(render_counter["vevents"]) == 4
