@@ -79,7 +79,6 @@ def reprocess(
     since: date | str | None = None,
     taxonomy_path: Path | None = None,
     config: SourcesConfig | None = None,
-    batch_size: int = 200,
     progress: Progress | None = None,
 ) -> ReprocessResult:
     """Normalize every stored page again (optionally one source, or pages since a date)."""
@@ -101,7 +100,7 @@ def reprocess(
         writer = open_db(db_path)
         reader = sqlite_utils.Database(sqlite3.connect(db_path, timeout=30))
         try:
-            store = Store(writer, batch_size=batch_size)
+            store = Store(writer)
             store.upsert_topics(normalizer.taxonomy.topics)
             total = _count(reader, source, since)
             for row in stored_pages(reader, source=source, since=since):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -223,6 +224,46 @@ def test_hundred_thousand_items_in_a_few_seconds():
     planted.update({f"d{i:06d}": "d050000" for i in range(50_001, 50_300)})
     assert result == planted
     assert elapsed < 5.0
+
+
+def _components(pairs: list[tuple[int, int]], members: range) -> list[set[int]]:
+    groups = {m: {m} for m in members}
+    for i, j in pairs:
+        if groups[i] is not groups[j]:
+            merged = groups[i] | groups[j]
+            for m in merged:
+                groups[m] = merged
+    return [g for m, g in groups.items() if min(g) == m and len(g) > 1]
+
+
+def test_many_similar_pages_keep_memory_flat_and_match_all_pairs_comparison():
+    # 500 stories with 20 copies each (8 % of values changed): ~94,000 candidate pairs, for
+    # which comparing all at once allocated 110 MB.
+    rng = np.random.default_rng(5)
+    stories, copies = 500, 20
+    matrix = np.repeat(rng.integers(0, 2**32, size=(stories, NUM_PERM), dtype=np.uint32), copies, 0)
+    changed = rng.random(matrix.shape) < 0.08
+    matrix[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint32)
+    items = [(f"d{i:05d}", matrix[i].tobytes(), None) for i in range(len(matrix))]
+    expected = {}
+    for story in range(stories):
+        block = range(story * copies, (story + 1) * copies)
+        close = [
+            (i, j)
+            for i in block
+            for j in block
+            if i < j and np.count_nonzero(matrix[i] == matrix[j]) >= 0.8 * NUM_PERM
+        ]
+        for group in _components(close, block):
+            expected.update({f"d{m:05d}": f"d{min(group):05d}" for m in group - {min(group)}})
+    tracemalloc.start()
+    try:
+        result = find_duplicates(items)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result == expected and len(expected) > 9000
+    assert peak < 40 * 2**20
 
 
 LABELLED = Path(__file__).resolve().parents[1] / "eval" / "labelled"

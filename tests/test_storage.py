@@ -174,3 +174,111 @@ def test_runs_left_running_by_a_killed_crawl_are_marked_aborted(store):
     assert abort_stale_runs(store.db) == 1
     assert store.db["crawl_runs"].get(dead)["status"] == "aborted"
     assert store.db["crawl_runs"].get(finished)["status"] == "ok"
+
+
+def fts_data(db) -> list[tuple]:
+    return db.execute("select id, block from documents_fts_data order by id").fetchall()
+
+
+def fts_check(db) -> None:
+    # rank 1: also compare the index with the content of the documents table.
+    db.execute("insert into documents_fts(documents_fts, rank) values ('integrity-check', 1)")
+
+
+def search_ids(db, word: str) -> set[str]:
+    return {
+        row[0]
+        for row in db.execute(
+            "select d.id from documents_fts f join documents d on d.rowid = f.rowid"
+            " where documents_fts match ?",
+            [word],
+        )
+    }
+
+
+def test_an_unchanged_recrawl_leaves_the_search_index_alone(tmp_path):
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    # A database from before: sqlite-utils' trigger re-indexes on every update.
+    with db.atomic():
+        db.execute("drop trigger documents_au")
+        db.execute(
+            "create trigger documents_au after update on documents begin"
+            " insert into documents_fts (documents_fts, rowid, title, text)"
+            " values ('delete', old.rowid, old.title, old.text);"
+            " insert into documents_fts (rowid, title, text)"
+            " values (new.rowid, new.title, new.text); end"
+        )
+    db.close()
+    db = open_db(path)
+    store = Store(db, batch_size=3)
+    for n in range(1, 6):
+        store.add(make_doc(n), raw_html=b"x")
+    store.flush()
+    before = fts_data(db)
+    for n in range(1, 6):
+        store.add(make_doc(n, summary="neu"), raw_html=b"y")
+    store.flush()
+    assert store.stats["alpha"].unchanged == 5
+    assert fts_data(db) == before
+    assert {r["summary"] for r in db["documents"].rows} == {"neu"}
+    fts_check(db)
+    db.close()
+
+
+def test_search_index_follows_changed_titles_and_texts(store):
+    for n in (1, 2, 3):
+        store.add(make_doc(n), raw_html=b"x")
+    store.flush()
+    store.add(make_doc(1, title="Glasfaser für Halle"), raw_html=b"x")
+    store.add(make_doc(2, text="Neuer Text über Wärmeplanung in Halle."), raw_html=b"x")
+    store.add(make_doc(3, keywords=["Zwilling"]), raw_html=b"x")  # changed, same title and text
+    store.flush()
+    assert store.stats["alpha"].updated == 3
+    db = store.db
+    fts_check(db)
+    assert search_ids(db, "Glasfaser") == {document_id(make_doc(1).url)}
+    assert search_ids(db, "Wärmeplanung") == {document_id(make_doc(2).url)}
+    assert search_ids(db, "Zwilling") == {document_id(make_doc(n).url) for n in (1, 3)}
+
+
+def test_updated_at_moves_only_with_content_and_last_seen_always(store, monkeypatch):
+    days = iter(["2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z"])
+    monkeypatch.setattr("pipeline.storage.now_utc", lambda: next(days))
+    seen = []
+    for doc in (make_doc(1), make_doc(1), make_doc(1, title="Neuer Titel")):
+        store.add(doc, raw_html=b"x", fetched_at="2026-03-01T09:00:00Z")
+        store.flush()
+        row = store.db["documents"].get(document_id(doc.url))
+        event = next(store.db["events"].rows)
+        seen.append(
+            (row["first_seen"][8:10], row["updated_at"][8:10], row["last_seen"][8:10])
+            + (event["first_seen"][8:10], event["last_seen"][8:10], event["sequence"])
+        )
+    assert seen == [
+        ("01", "01", "01", "01", "01", 0),
+        ("01", "01", "02", "01", "01", 0),  # unchanged: events are not rewritten either
+        ("01", "03", "03", "01", "03", 0),
+    ]
+
+
+def test_a_batch_is_written_once_its_pending_bytes_reach_the_limit(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    store = Store(db, batch_size=100, batch_bytes=2_000)
+    store.add(make_doc(1), raw_html=b"x")
+    assert db["documents"].count == 0
+    store.add(make_doc(2, text="Sehr lange Meldung über Halle. " * 100), raw_html=b"x")
+    assert db["documents"].count == 2
+    db.close()
+
+
+def test_a_crawl_commits_every_fetch_batch_however_large_the_document_batch(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    store = Store(db, batch_size=100, fetch_batch_size=2)
+    run = store.start_run("alpha")
+    store.add(make_doc(1), raw_html=b"x")
+    store.record_fetch(run_id=run, source="alpha", url=make_doc(1).url, outcome="ok")
+    assert db["documents"].count == 0
+    store.record_fetch(run_id=run, source="alpha", url=make_doc(2).url, outcome="timeout")
+    assert (db["documents"].count, db["fetch_events"].count) == (1, 2)
+    db.close()
