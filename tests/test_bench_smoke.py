@@ -42,6 +42,7 @@ def test_all_five_cases_are_reported(result: dict) -> None:
         ("storage", "docs_per_s"),
         ("storage", "slowest_query_ms"),
         ("storage", "database_mb"),
+        ("storage", "floor_docs_per_s"),
         ("feeds", "build_s"),
         ("memory", "peak_rss_mb_short"),
         ("memory", "peak_rss_mb_long"),
