@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import logfilters
 from crawler.spiders.portal import PortalSpider
 from crawler.state import get_state
 from pipeline.config import CrawlerSettings, Source
@@ -67,6 +68,7 @@ def run_crawl(
     if extra_settings:
         settings.setdict(extra_settings, priority="cmdline")
     process = CrawlerProcess(settings)
+    logfilters.install()
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(PortalSpider)

@@ -27,6 +27,9 @@ HTTPERROR_ALLOW_ALL = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"
+# Dropped items (listings, pages without text) are expected and recorded in fetch_events; at
+# WARNING Scrapy would print each item, raw HTML included, into every cron mail.
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LocalProxyMiddleware": 740,

@@ -12,6 +12,7 @@ import os
 import pty
 import select
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -241,6 +242,43 @@ def test_crawl_with_faults_finishes_with_exit_1_naming_the_failed_source(faults)
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["failed"] == ["down"]
     assert faults["seconds"] < 60
+
+
+def test_dropped_pages_are_not_dumped_into_the_log(faults):
+    """The empty page is dropped and recorded; its item (raw HTML and all) is not printed."""
+    stderr = faults["result"].stderr
+    assert "Dropped:" not in stderr and "'html':" not in stderr
+    assert "no-content" in outcomes(faults["db"], "empty")["/empty/doc-1.html"]
+
+
+def test_unreachable_site_is_one_line_per_failure_without_traceback(tmp_path):
+    """Cron mails whatever a crawl prints: a host that refuses connections, robots.txt
+    included, gives one-line errors and exit 1, not pages of tracebacks."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f"""
+[crawler]
+download_timeout = 2
+retry_times = 1
+autothrottle = false
+
+[sources.gone]
+title = "Abgeschaltetes Portal"
+kind = "listing"
+start_urls = ["http://127.0.0.1:{closed_port}/aktuelles/"]
+allowed_domains = ["127.0.0.1"]
+article_patterns = ['/aktuelles/.+\\.html$']
+""",
+        encoding="utf-8",
+    )
+    result = run_cli("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert any("robots.txt" in line for line in result.stderr.splitlines()), result.stderr
+    assert "1 failed" in result.stdout
 
 
 def test_healthy_source_is_fully_stored_and_unaffected(faults):
