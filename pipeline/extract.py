@@ -460,10 +460,36 @@ def _sanitize(blocks: list[etree._Element], base_url: str) -> str:
     ).strip()
 
 
+# Elements trafilatura's cleaning removes anyway (its MANUALLY_CLEANED list). It copies the
+# tree three times and runs XPath pruning over all of it first: handed a copy without them, its
+# step took 9.7 instead of 11.1 ms a page on 200 corpus pages (interleaved runs, our copy
+# included), with the same text on 198 of them and unchanged scores on trafilatura-eval.
+_TRAFILATURA_CLEANS = (
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "nav",
+    "footer",
+    "aside",
+    "iframe",
+    "select",
+    "button",
+)
+
+
+def _without_cleaned(tree: etree._Element) -> etree._Element:
+    pruned = deepcopy(tree)
+    for el in list(pruned.iter(*_TRAFILATURA_CLEANS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return pruned
+
+
 def _from_trafilatura(tree: etree._Element, url: str, title: str | None) -> tuple[str, str]:
     try:
         doc = trafilatura.bare_extraction(
-            tree,
+            _without_cleaned(tree),
             url=url,
             fast=True,
             include_comments=False,
