@@ -63,22 +63,53 @@ def _german_english_date_parser() -> Any:
 _GERMAN_ENGLISH_PARSER = cache(_german_english_date_parser)
 
 
+@cache
+def _german_english_month_words() -> frozenset[str]:
+    """htmldate's month-name cue, from the German and English locales only."""
+    from dateparser.languages.loader import default_loader
+
+    fold = htmldate.extractors._fold_month_name
+    word = htmldate.extractors.WORD
+    return frozenset(
+        fold(name)
+        for locale in default_loader.get_locales(languages=["de", "en"])
+        for key in htmldate.extractors.MONTH_KEYS
+        for name in locale.info.get(key, [])
+        if word.fullmatch(name)
+    )
+
+
+# htmldate's hooks into dateparser, with ours: the parser and the month names its cue uses.
+_DATEPARSER_HOOKS = {
+    "get_external_parser": _GERMAN_ENGLISH_PARSER,
+    "month_words": _german_english_month_words,
+}
+
+
 @contextmanager
 def _german_english_dates() -> Iterator[None]:
     """Let htmldate's dateparser fallback try German and English only, for one call.
 
-    With every locale it takes ~7 s to load once per process and ~20 ms per call; portals we
-    crawl write German (or English). Scoped, so htmldate used elsewhere stays stock.
+    With every locale it takes ~7 s to load once per process and ~20 ms per call, and the
+    month-name cue alone loads all 200 locales (0.2 s); portals we crawl write German (or
+    English). Scoped, so htmldate used elsewhere stays stock. A future htmldate without one
+    of these hooks runs that part as it is.
     """
-    stock = getattr(htmldate.extractors, "get_external_parser", None)
-    if stock is None:  # a future htmldate without this factory: run it as it is
-        yield
-        return
-    htmldate.extractors.get_external_parser = _GERMAN_ENGLISH_PARSER
+    known = ("_fold_month_name", "WORD", "MONTH_KEYS")
+    hooks = {
+        name: ours
+        for name, ours in _DATEPARSER_HOOKS.items()
+        if hasattr(htmldate.extractors, name)
+        and (name != "month_words" or all(hasattr(htmldate.extractors, k) for k in known))
+    }
+    stock = {name: getattr(htmldate.extractors, name) for name in hooks}
+    for name, ours in hooks.items():
+        setattr(htmldate.extractors, name, ours)
     try:
         yield
     finally:
-        htmldate.extractors.get_external_parser = stock
+        for name, original in stock.items():
+            setattr(htmldate.extractors, name, original)
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -104,8 +135,29 @@ def decode_html(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+_XML_DECL_BYTES = re.compile(rb"^\s*<\?xml", re.IGNORECASE)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement:
     """An lxml HTML document tree, tolerant of encodings and XML declarations."""
+    if (
+        isinstance(html, bytes)
+        and html
+        and not html.isspace()
+        and not _XML_DECL_BYTES.match(html)
+        and _is_utf8(html)
+    ):
+        # libxml2 reads UTF-8 bytes faster than a str (15 % of the parse), same tree.
+        return lxml.html.document_fromstring(html, parser=_UTF8_PARSER)
     text = decode_html(html) if isinstance(html, bytes) else html
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
@@ -156,36 +208,53 @@ class _Segment:
     text: str
 
 
-def _segments(root: etree._Element) -> tuple[str, list[_Segment]]:
-    """Visible text outside boilerplate, as (flat text, text nodes with their offsets)."""
+def _text_nodes(el: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Visible text outside boilerplate in document order, whitespace folded, lazily."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in _SKIP_TAGS or _is_boilerplate(el):
+        return
+    if el.text and (text := " ".join(el.text.split())):
+        yield el, text
+    for child in el:
+        yield from _text_nodes(child)
+        if child.tail and (text := " ".join(child.tail.split())):
+            yield el, text
+
+
+def _headline_segments(
+    root: etree._Element, title: str | None
+) -> tuple[str, list[_Segment], _Segment | None]:
+    """(flat text, text nodes with offsets, the headline's node) up to 600 characters past it.
+
+    The headline is the h1 text matching the title, else the first h1. Reading stops soon
+    after a matching one: dates further down are not the byline's, and most of a page lies
+    below its headline.
+    """
+    body = root.find("body")
+    body = body if body is not None else root
+    in_h1 = {node for h1 in body.iter("h1") for node in h1.iter()}
     parts: list[str] = []
     segments: list[_Segment] = []
+    if not in_h1:
+        return "", segments, None
+    wanted = _norm(title or "")
+    first: _Segment | None = None
+    anchor: _Segment | None = None
     pos = 0
-
-    def add(el: etree._Element, raw: str | None) -> None:
-        nonlocal pos
-        if not raw:
-            return
-        text = " ".join(raw.split())
-        if not text:
-            return
-        segments.append(_Segment(el, pos, text))
+    for el, text in _text_nodes(body):
+        if anchor is not None and pos >= anchor.start + len(anchor.text) + 600:
+            break
+        segment = _Segment(el, pos, text)
+        segments.append(segment)
         parts.append(text)
         parts.append("\n")
         pos += len(text) + 1
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS or _is_boilerplate(el):
-            return
-        add(el, el.text)
-        for child in el:
-            walk(child)
-            add(el, child.tail)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    return "".join(parts), segments
+        if anchor is None and el in in_h1:
+            first = first or segment
+            norm = _norm(text)
+            if wanted and norm and (norm in wanted or wanted in norm):
+                anchor = segment
+    return "".join(parts), segments, anchor or first
 
 
 # --- URL, title, language ------------------------------------------------------------------
@@ -461,36 +530,32 @@ def _sanitize(blocks: list[etree._Element], base_url: str) -> str:
 
 
 # Elements trafilatura's cleaning removes anyway (its MANUALLY_CLEANED list). It copies the
-# tree three times and runs XPath pruning over all of it first: handed a copy without them, its
-# step took 9.7 instead of 11.1 ms a page on 200 corpus pages (interleaved runs, our copy
-# included), with the same text on 198 of them and unchanged scores on trafilatura-eval.
-_TRAFILATURA_CLEANS = (
-    "script",
-    "style",
-    "noscript",
-    "svg",
-    "nav",
-    "footer",
-    "aside",
-    "iframe",
-    "select",
-    "button",
+# tree three times and runs XPath pruning over all of it first: handed a tree without them, its
+# step took 9.7 instead of 11.1 ms a page on 200 corpus pages, with the same text on 198 of
+# them and unchanged scores on trafilatura-eval. ``prune_xpath`` removes them from the copy
+# trafilatura makes of its input anyway, which spares a copy of our own (0.4 ms a page).
+_TRAFILATURA_CLEANS = "|".join(
+    f"//{tag}"
+    for tag in (
+        "script",
+        "style",
+        "noscript",
+        "svg",
+        "nav",
+        "footer",
+        "aside",
+        "iframe",
+        "select",
+        "button",
+    )
 )
-
-
-def _without_cleaned(tree: etree._Element) -> etree._Element:
-    pruned = deepcopy(tree)
-    for el in list(pruned.iter(*_TRAFILATURA_CLEANS)):
-        if el.getparent() is not None:
-            el.drop_tree()
-    return pruned
 
 
 def _from_trafilatura(tree: etree._Element, url: str, title: str | None) -> tuple[str, str]:
     try:
         doc = trafilatura.bare_extraction(
-            _without_cleaned(tree),
-            url=url,
+            tree,
+            prune_xpath=_TRAFILATURA_CLEANS,
             fast=True,
             include_comments=False,
             include_links=True,
@@ -627,8 +692,11 @@ class _Candidate:
     weak: bool = False
 
 
+_ITEMPROP_DATE = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
+
+
 def _structured_candidates(
-    tree: etree._Element, meta: dict[str, list[str]], entities: list[dict[str, Any]]
+    tree: etree._Element, html: str, meta: dict[str, list[str]], entities: list[dict[str, Any]]
 ) -> list[_Candidate]:
     """Machine-readable dates, most authoritative first: JSON-LD, then ``<meta>``, microdata."""
     found: list[_Candidate] = []
@@ -645,7 +713,9 @@ def _structured_candidates(
     for key in _META_PUBLISHED:
         for raw in meta.get(key, []):
             add(raw, "meta")
-    for el in tree.xpath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]'):
+    # The literal check spares the XPath over every element on pages without such microdata.
+    dated = _ITEMPROP_DATE(tree) if "datePublished" in html or "dateCreated" in html else []
+    for el in dated:
         if el.tag != "meta" and not _in_boilerplate(el):
             add(el.get("datetime") or el.get("content") or el.text_content(), "meta")
     for key in _META_MODIFIED:
@@ -681,23 +751,6 @@ _DATELINE_END = re.compile(r"^\s*\)?\s*[.:–—-]")
 _NOISE = re.compile(r"[\s\[\]()|–—:,/.-]+")
 
 
-def _anchor(segments: list[_Segment], title: str | None) -> _Segment | None:
-    """The headline's text node: the h1 that matches the title, else the first h1."""
-    first = None
-    wanted = _norm(title or "")
-    root = segments[0].element.getroottree().getroot() if segments else None
-    in_h1 = {node for h1 in root.iter("h1") for node in h1.iter()} if root is not None else set()
-    for seg in segments:
-        if seg.element not in in_h1:
-            continue
-        if first is None:
-            first = seg
-        norm = _norm(seg.text)
-        if wanted and norm and (norm in wanted or wanted in norm):
-            return seg
-    return first
-
-
 def _visible_dates(
     root: etree._Element, title: str | None, *, cued_only: bool = False
 ) -> tuple[_Candidate | None, DateValue | None]:
@@ -708,8 +761,7 @@ def _visible_dates(
     With ``cued_only`` (event pages, whose visible dates are the event's) only dates after a
     publication cue such as "veröffentlicht am" count.
     """
-    flat, segments = _segments(root)
-    anchor = _anchor(segments, title)
+    flat, segments, anchor = _headline_segments(root, title)
     if anchor is None:
         return None, None
     starts = [seg.start for seg in segments]
@@ -801,6 +853,7 @@ def _select_date(tree: etree._Element, css: str) -> DateValue | None:
 
 def _dates(
     tree: etree._Element,
+    raw: str,
     url: str,
     meta: dict[str, list[str]],
     entities: list[dict[str, Any]],
@@ -809,7 +862,7 @@ def _dates(
     kind: Kind,
 ) -> tuple[DateValue | None, DateValue | None, str | None]:
     """(published, modified, provenance of published)."""
-    structured = _structured_candidates(tree, meta, entities)
+    structured = _structured_candidates(tree, raw, meta, entities)
     modified = next((c.value for c in structured if c.modified), None)
     if hints.selectors.get("date") and (sel := _select_date(tree, hints.selectors["date"])):
         return sel, modified, "text"
@@ -957,6 +1010,7 @@ def _kind(
     jsonld: list[dict[str, Any]],
     entities: list[dict[str, Any]],
     tree: etree._Element,
+    raw: str,
     title: str | None,
     teasers: list[Teaser],
     teaser_text: str,
@@ -976,7 +1030,9 @@ def _kind(
     # An event widget in a sidebar also brings Event markup: it must be the page's subject.
     if any(names_page(as_text(e.get("name"))) for e in events):
         return "event"
-    for el in tree.xpath('//*[contains(translate(@itemtype, "E", "e"), "schema.org/event")]'):
+    # The literal check spares the XPath over every element on pages without microdata.
+    itemtypes = _EVENT_ITEMTYPE(tree) if "schema.org/" in raw else []
+    for el in itemtypes:
         if next(el.iter("h1"), None) is not None or any(
             names_page(n.text_content()) for n in el.xpath('.//*[@itemprop="name"]')
         ):
@@ -990,6 +1046,7 @@ def _kind(
     return "article"
 
 
+_EVENT_ITEMTYPE = etree.XPath('//*[contains(translate(@itemtype, "E", "e"), "schema.org/event")]')
 _EVENTISH_XPATH = etree.XPath(
     '//*[contains(translate(@class, "ETV", "etv"), "event")'
     ' or contains(translate(@class, "ETV", "etv"), "veranstaltung")'
@@ -1265,10 +1322,10 @@ def extract_page(
     teasers, teaser_text = _teasers(tree, canonical) if maybe_listing else ([], "")
     raw = html if isinstance(html, str) else html.decode("latin-1")
     details = _details(tree, raw, title) if hints.kind in (None, "event") else None
-    kind = _kind(hints, jsonld, entities, tree, title, teasers, teaser_text, text, details)
+    kind = _kind(hints, jsonld, entities, tree, raw, title, teasers, teaser_text, text, details)
     if kind == "event" and details is not None and (lines := _event_details(details, text, title)):
         text = f"{lines}\n\n{text}" if text else lines
-    published, modified, source = _dates(tree, canonical, meta, entities, hints, title, kind)
+    published, modified, source = _dates(tree, raw, canonical, meta, entities, hints, title, kind)
     return Page(
         url=canonical,
         title=title,
