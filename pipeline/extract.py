@@ -447,10 +447,15 @@ _DROP_PARAGRAPH = re.compile(
 _LEAD_DATE = re.compile(r"^\s*\[\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*\]\s*")
 # trafilatura's inline elements: their text runs on; everything else is a block.
 _INLINE = frozenset({"hi", "ref", "del", "span", "a", "b", "i", "em", "strong", "sub", "sup"})
+# Tags that open a line or a cell of their own even as the block itself.
+_LINE_TAGS = frozenset({"lb", "item", "row", "cell"})
 
 
 def _block_text(el: etree._Element) -> str:
     """Text of one trafilatura block; list items and table rows on lines of their own."""
+    if el.tag not in _LINE_TAGS and all(d.tag in _INLINE for d in el.iterdescendants()):
+        # Only running text (most paragraphs): lxml joins it in C.
+        return _lines("".join(el.itertext()))
     parts: list[str] = []
 
     def walk(node: etree._Element, prefix: str = "") -> None:
@@ -473,7 +478,11 @@ def _block_text(el: etree._Element) -> str:
             parts.append(" ")
 
     walk(el, "- " if el.tag == "list" else "")
-    lines = (" ".join(line.split()).strip(" |") for line in "".join(parts).split("\n"))
+    return _lines("".join(parts))
+
+
+def _lines(text: str) -> str:
+    lines = (" ".join(line.split()).strip(" |") for line in text.split("\n"))
     return "\n".join(line for line in lines if line and line != "-")
 
 
@@ -572,14 +581,18 @@ def _from_trafilatura(tree: etree._Element, url: str, title: str | None) -> tupl
     kept = _kept_blocks(body, title)
     if not kept:
         return "", ""
+    return "\n\n".join(text for _, text in kept), _kept_html(kept, url)
+
+
+def _kept_html(kept: list[tuple[etree._Element, str]], url: str) -> str:
+    """Sanitized HTML of the kept blocks; they move out of trafilatura's result, unused after."""
     fragment = etree.Element("body")
     for el, _ in kept:
-        copy = deepcopy(el)
-        copy.tail = None
-        _strip_lead_date(copy)
-        fragment.append(copy)
+        el.tail = None
+        _strip_lead_date(el)
+        fragment.append(el)
     html_body = convert_to_html(fragment)[0]
-    return "\n\n".join(text for _, text in kept), _sanitize(list(html_body), url)
+    return _sanitize(list(html_body), url)
 
 
 def _from_selector(tree: etree._Element, css: str, url: str, title: str | None) -> tuple[str, str]:
@@ -984,10 +997,11 @@ def _teasers(tree: etree._Element, base_url: str) -> tuple[list[Teaser], str]:
 
 
 _TEASER_MAX_CHARS = 1200
+# Factored on the leading digit: sre then skips to digits at C speed (4x faster on page text).
 _DATEISH = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"
-    r"|\d{1,2}\.\s*(?:Jan|Feb|Mär|Mrz|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)"
-    r"|\d{4}-\d{2}-\d{2}"
+    r"\d(?:\d?\.\s?\d{1,2}\.\s?\d{2,4}"
+    r"|\d?\.\s*(?:Jan|Feb|Mär|Mrz|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)"
+    r"|\d{3}-\d{2}-\d{2})"
 )
 
 
