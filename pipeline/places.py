@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from pipeline.gazetteer import Entry, Gazetteer, load_gazetteer
 from pipeline.model import Place, PlaceRole
@@ -270,7 +272,40 @@ class _Matcher:
             first.setdefault(tokens[0], []).append(_Alias(alias, tokens, tuple(ags), level))
         for options in first.values():
             options.sort(key=lambda a: -len(a.tokens))
-        self.first = first
+        # Only capitalised tokens start a mention.
+        self.first = {token: options for token, options in first.items() if token[:1].isupper()}
+        # first token -> second token (None: one-token aliases) -> aliases, filled on first use
+        self._by_second: dict[str, dict[str | None, list[_Alias]]] = {}
+        # Every token that starts like an alias: one C scan of a text finds the few places
+        # worth a look, without cutting all of it into tokens. A word token starts with a
+        # letter no word character precedes, (?<!\w\w) after that letter; a symbol ('Ⓐ' is
+        # upper case) is a token of its own.
+        starts = {token[0] for token in self.first}
+        letters = "".join(sorted(re.escape(c) for c in starts if re.match(r"\w", c)))
+        symbols = "".join(sorted(re.escape(c) for c in starts if not re.match(r"\w", c)))
+        patterns = [f"[{letters}](?<!\\w\\w)\\w*"] if letters else []
+        patterns += [f"[{symbols}]"] if symbols else []
+        self.candidates = re.compile("|".join(patterns)) if patterns else None
+
+    def options(self, first: str, second: str | None) -> list[_Alias]:
+        """The aliases, longest first, that may match where ``second`` follows ``first``.
+
+        A first token like 'Kreis' starts hundreds of aliases; the second token of the text
+        leaves the few that can match, so they are not all compared one by one.
+        """
+        grouped = self._by_second.get(first)
+        if grouped is None:
+            aliases = self.first[first]  # longest first, so the one-token aliases come last
+            singles = [a for a in aliases if len(a.tokens) == 1]
+            grouped = {None: singles}
+            for alias in aliases:
+                if len(alias.tokens) > 1:
+                    grouped.setdefault(alias.tokens[1], []).append(alias)
+            for key, found in grouped.items():
+                if key is not None:
+                    found.extend(singles)
+            self._by_second[first] = grouped
+        return grouped.get(second, grouped[None])
 
 
 def _tiny(entry: Entry) -> bool:
@@ -297,58 +332,77 @@ class _Mention:
     after_joiner_start: int  # start offset of the token after the next one (-1 if none)
 
 
-def _tokenize(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+def _tokens_before(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
+    """The up to ``count`` tokens (text, start, end) that end at or before ``pos``, a token start.
+
+    Tokenizes a window before ``pos``: its first token may be cut, so the window grows until it
+    holds one token more than asked for or reaches the start of the text.
+    """
+    width = 32
+    while True:
+        left = max(0, pos - width)
+        found = list(_TOKEN.finditer(text, left, pos))
+        if left == 0 or len(found) > count:
+            return [(m.group(), m.start(), m.end()) for m in found[len(found) - count :]]
+        width *= 4
+
+
+def _take(matches: Iterator[re.Match[str]], count: int) -> list[tuple[str, int, int]]:
+    """(text, start, end) of the next ``count`` tokens, fewer at the end of the text."""
+    return [(m.group(), m.start(), m.end()) for m in islice(matches, count)]
 
 
 def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
-    toks = _tokenize(text)
-    words = [t[0] for t in toks]
+    if matcher.candidates is None:
+        return []
     out: list[_Mention] = []
-    i, n = 0, len(toks)
-    while i < n:
-        word = words[i]
-        options = matcher.first.get(word) if word[:1].isupper() else None
-        if not options:
-            i += 1
+    resume = 0  # text before this belongs to the previous mention
+    # A token starts a mention only if it is an alias's first token: look only at those and
+    # tokenize just around them (the whole text used to be tokenized in Python).
+    for found in matcher.candidates.finditer(text):
+        first = found.group()
+        pos = found.start()
+        if first not in matcher.first or pos < resume:
             continue
-        # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') is no mention.
-        if (
-            i > 1
-            and words[i - 1] in ("-", "–")
-            and toks[i - 2][2] == toks[i - 1][1]
-            and toks[i - 1][2] == toks[i][1]
-        ):
-            i += 1
+        # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') is no mention:
+        # a dash token right before, glued to a token before it (any non-space is a token).
+        if pos >= 2 and text[pos - 1] in "-–" and not text[pos - 2].isspace():
             continue
+        # The tokens from here on, read only as far as needed: this one and the next first,
+        # which narrows the aliases to try.
+        following = _TOKEN.finditer(text, pos)
+        after = _take(following, 2)
         hit = None
-        for alias in options:
+        for alias in matcher.options(first, after[1][0] if len(after) > 1 else None):
             k = len(alias.tokens)
-            if tuple(words[i : i + k]) == alias.tokens and (
-                k == 1 or _same_spelling(text, toks[i][1], toks[i + k - 1][2], alias.text)
+            # k tokens for the alias, then the next one and the one after (see _Mention).
+            if len(after) < k + 2:
+                after += _take(following, k + 2 - len(after))
+            if tuple(t[0] for t in after[:k]) == alias.tokens and (
+                k == 1 or _same_spelling(text, pos, after[k - 1][2], alias.text)
             ):
                 hit = alias
                 break
         if hit is None:
-            i += 1
             continue
         k = len(hit.tokens)
-        prev = tuple(words[max(0, i - 2) : i])
-        if i > 0 and "\n" in text[toks[i - 1][2] : toks[i][1]]:
+        before = _tokens_before(text, pos, 2)
+        prev = tuple(t[0] for t in before)
+        if before and "\n" in text[before[-1][2] : pos]:
             prev = ("\n",)
         out.append(
             _Mention(
                 alias=hit,
-                start=toks[i][1],
-                end=toks[i + k - 1][2],
+                start=pos,
+                end=after[k - 1][2],
                 prev=prev,
-                next=words[i + k] if i + k < n else None,
-                prev_token_end=toks[i - 1][2] if i > 0 else -1,
-                before_joiner_end=toks[i - 2][2] if i > 1 else -1,
-                after_joiner_start=toks[i + k + 1][1] if i + k + 1 < n else -1,
+                next=after[k][0] if k < len(after) else None,
+                prev_token_end=before[-1][2] if before else -1,
+                before_joiner_end=before[-2][2] if len(before) == 2 else -1,
+                after_joiner_start=after[k + 1][1] if k + 1 < len(after) else -1,
             )
         )
-        i += k
+        resume = after[k - 1][2]
     return out
 
 

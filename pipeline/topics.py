@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ ENDINGS = ("", "e", "n", "en", "s", "es", "r", "er", "ern", "m", "em", "nen")
 EXACT_CASE_ENDINGS = ("", "s")
 
 WORD = re.compile(r"\w+")
+# The same words as one capture group: WORD_SPLIT.split() alternates gaps and words.
+WORD_SPLIT = re.compile(r"(\w+)")
 # What may stand between the words of a phrase: spaces and hyphens, never punctuation.
 PHRASE_GAP = re.compile(r"[\s\-\u2010\u2011\u00ad]+")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -82,6 +85,36 @@ class _Hit:
     text: str
 
 
+@dataclass(frozen=True)
+class _CoreScanner:
+    """Finds which atom cores occur where in a token.
+
+    Most atoms (whole words and word starts) only count at the start of a token: their cores
+    are matched there once. Only cores of word-end and word-part atoms are looked for at every
+    position; they are at least three letters long, so short cores like the "e" of "E-Akte" no
+    longer turn up in nearly every token.
+    """
+
+    start: re.Pattern[str] | None  # longest start-only core at position 0
+    start_cores: _CoreIndex
+    anywhere: re.Pattern[str] | None  # longest other core at each position (lookahead)
+    anywhere_cores: _CoreIndex
+
+    @staticmethod
+    def of(cores: dict[str, list[int]], atoms: list[tuple[str, str, bool]]) -> _CoreScanner:
+        start: dict[str, list[int]] = {}
+        anywhere: dict[str, list[int]] = {}
+        for core, atom_ids in cores.items():
+            start_only = all(atoms[a][0] in (EXACT, PREFIX) for a in atom_ids)
+            (start if start_only else anywhere)[core] = atom_ids
+        return _CoreScanner(
+            start=re.compile(_trie_pattern(list(start))) if start else None,
+            start_cores=_core_index(start),
+            anywhere=_cores_regex(anywhere),
+            anywhere_cores=_core_index(anywhere),
+        )
+
+
 @dataclass
 class Taxonomy:
     """Topics plus their keyword rules compiled for :func:`tag`."""
@@ -96,11 +129,10 @@ class Taxonomy:
     lead_chars: float
     _rules_by_first_atom: dict[int, list[_Rule]] = field(repr=False)
     _atoms: list[tuple[str, str, bool]] = field(repr=False)
-    _ci_regex: re.Pattern[str] | None = field(repr=False)
-    _cs_regex: re.Pattern[str] | None = field(repr=False)
-    _ci_cores: _CoreIndex = field(repr=False)
-    _cs_cores: _CoreIndex = field(repr=False)
+    _ci: _CoreScanner = field(repr=False)  # cores of case-insensitive atoms, lower case
+    _cs: _CoreScanner = field(repr=False)  # cores of case-sensitive atoms
     _cache: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    _starts_cache: dict[str, tuple[_Rule, ...]] = field(default_factory=dict, repr=False)
 
     def topic(self, slug: str) -> Topic:
         for t in self.topics:
@@ -114,41 +146,70 @@ class Taxonomy:
         if found is not None:
             return found
         ids: set[int] = set()
-        if self._ci_regex is not None:
-            self._scan(token.lower(), self._ci_regex, self._ci_cores, ids)
-        if self._cs_regex is not None:
-            self._scan(token, self._cs_regex, self._cs_cores, ids)
+        self._scan(token.lower(), self._ci, ids)
+        self._scan(token, self._cs, ids)
         result = frozenset(ids)
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = result
         return result
 
-    def _scan(
-        self,
-        token: str,
-        regex: re.Pattern[str],
-        cores: _CoreIndex,
-        ids: set[int],
-    ) -> None:
+    def _starts(self, token: str) -> tuple[_Rule, ...]:
+        """The rules whose first word the token satisfies, in the order of its atoms (cached).
+
+        Most tokens that satisfy an atom satisfy only later words of phrases or start no rule
+        at all; caching the rules rather than the atoms skips them without a Python step.
+        """
+        found = self._starts_cache.get(token)
+        if found is not None:
+            return found
+        rules_by_first_atom = self._rules_by_first_atom
+        result = tuple(
+            rule
+            for atom_id in self._classify(token)
+            for rule in rules_by_first_atom.get(atom_id, ())
+        )
+        if len(self._starts_cache) >= CACHE_LIMIT:
+            self._starts_cache.clear()
+        self._starts_cache[token] = result
+        return result
+
+    def _scan(self, token: str, scanner: _CoreScanner, ids: set[int]) -> None:
+        # (position, core length, atom ids) of every core in the token, in the order one scan
+        # over all cores would give (by position, longest first): the order atoms are added in
+        # decides the order of the cached set and so of the hits.
+        found: list[tuple[int, int, tuple[int, ...]]] = []
+        if scanner.start is not None:
+            m = scanner.start.match(token)
+            if m:
+                found.extend(
+                    (0, length, atom_ids) for length, atom_ids in scanner.start_cores[m[0]]
+                )
+        if scanner.anywhere is not None:
+            before = len(found)
+            for m in scanner.anywhere.finditer(token):
+                pos = m.start()
+                found.extend(
+                    (pos, length, atom_ids) for length, atom_ids in scanner.anywhere_cores[m[1]]
+                )
+            if before and len(found) > before:
+                found.sort(key=lambda item: (item[0], -item[1]))
         atoms = self._atoms
-        for m in regex.finditer(token):
-            pos = m.start()
-            for length, atom_ids in cores[m.group(1)]:
-                end = pos + length
-                for atom_id in atom_ids:
-                    mode, _core, case_sensitive = atoms[atom_id]
-                    endings = EXACT_CASE_ENDINGS if case_sensitive else ENDINGS
-                    if mode == INFIX:
+        for pos, length, atom_ids in found:
+            end = pos + length
+            for atom_id in atom_ids:
+                mode, _core, case_sensitive = atoms[atom_id]
+                endings = EXACT_CASE_ENDINGS if case_sensitive else ENDINGS
+                if mode == INFIX:
+                    ids.add(atom_id)
+                elif mode == PREFIX:
+                    if pos == 0:
                         ids.add(atom_id)
-                    elif mode == PREFIX:
-                        if pos == 0:
-                            ids.add(atom_id)
-                    elif mode == SUFFIX:
-                        if token[end:] in endings:
-                            ids.add(atom_id)
-                    elif pos == 0 and token[end:] in endings:
+                elif mode == SUFFIX:
+                    if token[end:] in endings:
                         ids.add(atom_id)
+                elif pos == 0 and token[end:] in endings:
+                    ids.add(atom_id)
 
 
 def _atom(word: str) -> tuple[str, str, bool]:
@@ -283,10 +344,8 @@ def _build(path: Path, data: dict[str, Any]) -> Taxonomy:
         lead_chars=settings["lead_chars"],
         _rules_by_first_atom=rules_by_first_atom,
         _atoms=atoms,
-        _ci_regex=_cores_regex(ci_cores),
-        _cs_regex=_cores_regex(cs_cores),
-        _ci_cores=_core_index(ci_cores),
-        _cs_cores=_core_index(cs_cores),
+        _ci=_CoreScanner.of(ci_cores, atoms),
+        _cs=_CoreScanner.of(cs_cores, atoms),
     )
 
 
@@ -355,26 +414,48 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 
 def _hits(taxonomy: Taxonomy, text: str) -> tuple[list[_Hit], int]:
     """Every rule match in one piece of text, and its number of words."""
-    tokens = list(WORD.finditer(text))
+    # Split with a captured \w+ group: [gap, word, gap, word, …, gap]. Splitting, measuring
+    # and the cache look-ups below all run in C; Python only loops over the few words that
+    # start a rule, where a per-word finditer/group()/_classify loop cost ~1 µs per word.
+    parts = WORD_SPLIT.split(text)
+    words = parts[1::2]
+    starts: list[tuple[_Rule, ...] | None] = list(map(taxonomy._starts_cache.get, words))
+    if None in starts:
+        first_rules = taxonomy._starts
+        starts = [
+            r if r is not None else first_rules(w) for r, w in zip(starts, words, strict=True)
+        ]
+    n = len(words)
     classify = taxonomy._classify
-    rules_by_first_atom = taxonomy._rules_by_first_atom
     hits: list[_Hit] = []
-    for i, token in enumerate(tokens):
-        atoms = classify(token.group())
-        if not atoms:
-            continue
-        for atom_id in atoms:
-            for rule in rules_by_first_atom.get(atom_id, ()):
-                last = i + len(rule.atoms) - 1
-                if last >= len(tokens) or not all(
-                    rule.atoms[k] in classify(tokens[i + k].group())
-                    and PHRASE_GAP.fullmatch(text, tokens[i + k - 1].end(), tokens[i + k].start())
-                    for k in range(1, len(rule.atoms))
-                ):
-                    continue
-                start, end = token.start(), tokens[last].end()
-                hits.append(_Hit(rule, start, end, rule.weight, text[start:end]))
-    return hits, len(tokens)
+    # Text offset where parts[done] begins, advanced as hits move right (i only grows).
+    done = pos = 0
+    # Empty tuples are falsy: compress() keeps the indices of words that start a rule.
+    for i in compress(range(n), starts):
+        # Phrases are checked against the next word's atoms first: one-letter phrase starts
+        # ("E-Akte" starts with "e", which "es"/"en"/"er" satisfy) mostly fail right there.
+        following = classify(words[i + 1]) if i + 1 < n else frozenset()
+        for rule in starts[i] or ():
+            size = len(rule.atoms)
+            last = i + size - 1
+            # parts[2 * (i + k)] is the gap between word i + k - 1 and word i + k.
+            if size > 1 and (
+                rule.atoms[1] not in following
+                or last >= n
+                or not all(
+                    rule.atoms[k] in classify(words[i + k])
+                    and PHRASE_GAP.fullmatch(parts[2 * (i + k)])
+                    for k in range(1, size)
+                )
+            ):
+                continue
+            # Word i is parts[2 * i + 1]: it starts after parts[: 2 * i + 1]. Joining and
+            # measuring strings runs in C, unlike summing offsets in a loop.
+            pos += len("".join(parts[done : 2 * i + 1]))
+            done = 2 * i + 1
+            end = pos + len("".join(parts[done : 2 * last + 2]))
+            hits.append(_Hit(rule, pos, end, rule.weight, text[pos:end]))
+    return hits, n
 
 
 def _resolve(hits: list[_Hit]) -> list[_Hit]:

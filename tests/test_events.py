@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -331,3 +332,15 @@ def test_jsonld_without_usable_start_falls_back_to_text() -> None:
 def test_jsonld_duplicates_are_dropped() -> None:
     node = {"@type": "Event", "name": "Sitzung", "startDate": "2026-07-01T16:00:00+02:00"}
     assert len(extract_events(page(jsonld=[node, dict(node)]))) == 1
+
+
+def test_cue_literals_cover_every_cue_alternative() -> None:
+    # _CUE_LITERALS prefilters _CUE: an alternative none of them covers would never match again.
+    from pipeline import events
+
+    alternatives = re.split(r"\|(?![^()]*\))", events._CUE.pattern)
+    assert len(alternatives) > 30
+    for alternative in alternatives:
+        word = re.sub(r"\(\?:[^)]*\)|\\b|\[\^[^\]]*\]\{[^}]*\}\??", "", alternative)
+        word = re.sub(r"\[(\w)\w\]", r"\1", word)
+        assert any(literal in word for literal in events._CUE_LITERALS), alternative
