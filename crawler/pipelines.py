@@ -20,7 +20,9 @@ MIN_WORDS = 15
 @cache
 def shared_normalizer() -> Normalizer:
     """One normalizer per process: the taxonomy and gazetteer load once for all sources."""
-    return Normalizer()
+    normalizer = Normalizer()
+    normalizer.preload()
+    return normalizer
 
 
 class NormalizePipeline:

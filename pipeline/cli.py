@@ -425,6 +425,7 @@ def extract(
         raise InputError("--url applies to a single input only")
     source = load_sources(sources_path).select([source_name])[0] if source_name else None
     normalizer = Normalizer()
+    normalizer.preload()
     status = EXIT_OK
     for item in inputs:
         try:

@@ -312,6 +312,11 @@ def _tiny(entry: Entry) -> bool:
     return entry.kind == "municipality" and (entry.population or 0) < TINY_TOWN
 
 
+def prepare(gazetteer: Gazetteer | None = None) -> None:
+    """Load the gazetteer and build its name matcher now rather than on the first text."""
+    _matcher(gazetteer or load_gazetteer())
+
+
 def _matcher(gaz: Gazetteer) -> _Matcher:
     m = gaz.__dict__.get("_places_matcher")
     if m is None:

@@ -95,6 +95,7 @@ def reprocess(
     finally:
         check.close()
     normalizer = Normalizer(taxonomy_path=taxonomy_path)
+    normalizer.preload()
     result = ReprocessResult()
     with crawl_lock(db_path):
         writer = open_db(db_path)
