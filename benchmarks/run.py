@@ -3,6 +3,7 @@
     python benchmarks/run.py            # full run (make bench), a few minutes
     python benchmarks/run.py --quick    # tiny inputs, for the smoke test
     python benchmarks/run.py --profile  # also: where citynews' extraction time goes (cProfile)
+    python benchmarks/run.py --only extraction   # one group of cases: extraction, crawl, storage
 
 Shared machines are noisy, so every figure that matters is a ratio of two measurements taken in
 the same run; each figure is the median over repetitions with min and max. Cases:
@@ -96,6 +97,10 @@ QUICK = Sizes(
     documents=2000,
     chunks=2,
 )
+
+# Groups of cases for --only: each group's cases share inputs (the memory case reads the
+# crawl's children, the feeds case the storage case's database).
+GROUPS = ("extraction", "crawl", "storage")
 
 # Targets: (case, key in the case's results, comparison, bound, label).
 TARGETS = (
@@ -805,7 +810,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny inputs (smoke test)")
     parser.add_argument("--profile", action="store_true", help="profile citynews' extraction")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default=set(GROUPS),
+        metavar="GROUP[,GROUP]",
+        help=f"run only these groups of cases: {', '.join(GROUPS)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    if unknown := args.only - set(GROUPS):
+        parser.error(f"--only: unknown group {', '.join(sorted(unknown))}")
     sizes = QUICK if args.quick else FULL
     report = Report()
     cases: dict[str, dict[str, Any]] = {}
@@ -824,26 +838,32 @@ def main(argv: list[str] | None = None) -> int:
             )
             return value
 
-        cases["extraction"] = step(
-            "extraction", lambda: case_extraction(sizes, report, profile=args.profile)
-        )
-        cases["extract_cli"] = step("extract CLI", lambda: case_extract_cli(sizes, work, report))
-        cases["places"] = step("places", lambda: case_places(sizes, report))
-        cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
-        children = cases["crawl"].pop("_children")
-        cases["memory"] = step("memory", lambda: case_memory(sizes, work, report, children))
-        storage, db = step("storage", lambda: case_storage(sizes, work, report))
-        cases["storage"] = storage
-        cases["feeds"] = step("feeds", lambda: case_feeds(sizes, db, work, report))
+        if "extraction" in args.only:
+            cases["extraction"] = step(
+                "extraction", lambda: case_extraction(sizes, report, profile=args.profile)
+            )
+            cases["extract_cli"] = step(
+                "extract CLI", lambda: case_extract_cli(sizes, work, report)
+            )
+            cases["places"] = step("places", lambda: case_places(sizes, report))
+        if "crawl" in args.only:
+            cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
+            children = cases["crawl"].pop("_children")
+            cases["memory"] = step("memory", lambda: case_memory(sizes, work, report, children))
+        if "storage" in args.only:
+            storage, db = step("storage", lambda: case_storage(sizes, work, report))
+            cases["storage"] = storage
+            cases["feeds"] = step("feeds", lambda: case_feeds(sizes, db, work, report))
     results = verdicts(cases)
     report.print_table(results)
-    crawl = cases["crawl"]
-    extraction = cases["extraction"]
-    print(
-        f"\nglue: expected {crawl['expected_pages_per_s']:.1f} pages/s = 1/(1/bare + 1/extract);"
-        f" citynews {crawl['citynews_pages_per_s']['median']:.1f} → ratio {crawl['glue_ratio']:.2f}"
-        f" (from CPU seconds: {crawl['glue_ratio_cpu']:.2f})"
-    )
+    crawl = cases.get("crawl")
+    extraction = cases.get("extraction", {})
+    if crawl:
+        print(
+            f"\nglue: expected {crawl['expected_pages_per_s']:.1f} pages/s ="
+            f" 1/(1/bare + 1/extract); citynews {crawl['citynews_pages_per_s']['median']:.1f}"
+            f" → ratio {crawl['glue_ratio']:.2f} (from CPU seconds: {crawl['glue_ratio_cpu']:.2f})"
+        )
     if "citynews_vs_trafilatura" in extraction:
         print(
             f"extraction: citynews ÷ trafilatura(with_metadata) ="
@@ -851,21 +871,22 @@ def main(argv: list[str] | None = None) -> int:
             f" citynews ÷ htmldate = "
             f"{extraction['citynews_pages_per_s'] / extraction['htmldate_pages_per_s']:.2f}"
         )
-    memory = cases["memory"]
-    print(
-        f"memory: peak RSS {memory['peak_rss_mb_short']:.0f} MB ({memory['short_articles']})"
-        f" vs {memory['peak_rss_mb_long']:.0f} MB ({memory['long_articles']}),"
-        f" RSS at 25/50/75/100 % of the long crawl: "
-        + ", ".join(
-            "-" if v is None else f"{v:.0f}" for v in memory["rss_mb_at_quarters_of_long_crawl"]
+    memory = cases.get("memory")
+    if memory:
+        quarters = memory["rss_mb_at_quarters_of_long_crawl"]
+        print(
+            f"memory: peak RSS {memory['peak_rss_mb_short']:.0f} MB ({memory['short_articles']})"
+            f" vs {memory['peak_rss_mb_long']:.0f} MB ({memory['long_articles']}),"
+            " RSS at 25/50/75/100 % of the long crawl: "
+            + ", ".join("-" if v is None else f"{v:.0f}" for v in quarters)
         )
-    )
     total = time.perf_counter() - started
     print(f"total {total:.0f} s")
     payload = {
         "meta": {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "quick": args.quick,
+            "groups": sorted(args.only),
             "seconds": total,
             "python": platform.python_version(),
             "machine": platform.machine(),

@@ -548,9 +548,8 @@ def _sanitize(blocks: list[etree._Element], base_url: str) -> str:
     """Sanitized HTML of trafilatura blocks (already converted to HTML tag names)."""
     chunks: list[str] = []
     for block in blocks:
-        for el in block.iter():
-            if not isinstance(el.tag, str):
-                continue
+        # Only the elements to rename or resolve: lxml filters tags in C.
+        for el in block.iter(*_RENAME, "a"):
             el.tag = _RENAME.get(el.tag, el.tag)
             if el.tag == "a" and el.get("href"):
                 el.set("href", urljoin(base_url, el.get("href").strip()))
