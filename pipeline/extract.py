@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -214,7 +214,13 @@ def _is_boilerplate(el: etree._Element) -> bool:
         return True
     if el.get("role") in ("navigation", "complementary", "contentinfo"):
         return True
-    attrs = _attr_text(el)
+    return _boilerplate_attrs(_attr_text(el))
+
+
+# Pages repeat their class names over and over ("menu-item", "col-md-4"): the regex, ~9 µs on
+# a long class list, runs once per distinct one.
+@lru_cache(maxsize=8192)
+def _boilerplate_attrs(attrs: str) -> bool:
     return bool(attrs.strip()) and _BOILER_ATTR.search(attrs) is not None
 
 
