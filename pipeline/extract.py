@@ -161,7 +161,27 @@ def decode_html(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+def _html_parser(**options: Any) -> etree.HTMLParser:
+    """An HTML parser whose elements are all lxml.html's HtmlElement, looked up in C.
+
+    lxml.html's own parser picks a class per tag (form, input, label …) in a Python callback
+    for every element object created; nothing here uses those form helpers, and extraction
+    creates thousands of element objects a page (6 % of its time on 200 corpus pages).
+    """
+    parser = etree.HTMLParser(**options)
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_PARSER = _html_parser()
+_UTF8_PARSER = _html_parser(encoding="utf-8")
 _XML_DECL_BYTES = re.compile(rb"^\s*<\?xml", re.IGNORECASE)
 
 
@@ -188,7 +208,7 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         text = "<html></html>"
-    return lxml.html.document_fromstring(text)
+    return lxml.html.document_fromstring(text, parser=_PARSER)
 
 
 # --- page regions --------------------------------------------------------------------------

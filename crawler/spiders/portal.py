@@ -19,7 +19,7 @@ from crawler.state import get_state
 from pipeline.config import Source
 from pipeline.discovery import Link, parse_feed, parse_sitemap
 from pipeline.errors import InputError
-from pipeline.extract import extract_teasers
+from pipeline.extract import extract_teasers, parse_html
 from pipeline.model import BERLIN, DateValue, Hints, utc_key
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,8 @@ class PortalSpider(scrapy.Spider):
         """The page's text and parsed tree; a body that is valid UTF-8 is read as UTF-8.
 
         Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 with
-        umlauts in them are practically never meant as Latin-1.
+        umlauts in them are practically never meant as Latin-1. The tree comes from the
+        extraction's own parser (its elements are cheaper to create than Scrapy's selector's).
         """
         if response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
             try:
@@ -209,7 +210,8 @@ class PortalSpider(scrapy.Spider):
             else:
                 if not text.isascii():
                     return text, None
-        return response.text, response.selector.root
+            return response.text, parse_html(response.text)
+        return response.text, parse_html(response.body)
 
     def _parse_hints(self, response: Response) -> Hints:
         hints = response.meta.get("citynews_hints") or Hints()
