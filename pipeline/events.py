@@ -464,13 +464,10 @@ def _combine(match: DateMatch, times: Iterable[TimeMatch]) -> tuple[date | datet
 
 
 def _kv_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, label, value) of every "Label: value" line, as ``_KV.finditer`` finds them."""
-    head = _KV.match(text)
-    if head:
-        yield head.start(), head.end(), head.group("label"), head.group("value")
-    # A match ends before a newline, so the next one cannot start at ``head.end()`` itself.
-    for m in _KV_AFTER_NEWLINE.finditer(text, head.end() if head else 0):
-        yield m.start() + 1, m.end(), m.group("label"), m.group("value")
+    """(start, end, label, value) of every "Label: value" line of the text."""
+    # The newline in front lets the first line match too; offsets shift back by one.
+    for m in _KV_AFTER_NEWLINE.finditer("\n" + text):
+        yield m.start(), m.end() - 1, m.group("label"), m.group("value")
 
 
 def _kv_blocks(page: Page) -> Iterator[tuple[int, int, dict[str, str]]]:

@@ -34,8 +34,7 @@ ENDINGS = ("", "e", "n", "en", "s", "es", "r", "er", "ern", "m", "em", "nen")
 # Acronyms and brand spellings take at most a plural "s" (KIs, APIs).
 EXACT_CASE_ENDINGS = ("", "s")
 
-WORD = re.compile(r"\w+")
-# The same words as one capture group: WORD_SPLIT.split() alternates gaps and words.
+# Words as one capture group: WORD_SPLIT.split() alternates gaps and words.
 WORD_SPLIT = re.compile(r"(\w+)")
 # What may stand between the words of a phrase: spaces and hyphens, never punctuation.
 PHRASE_GAP = re.compile(r"[\s\-\u2010\u2011\u00ad]+")
