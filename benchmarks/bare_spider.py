@@ -27,8 +27,8 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 
-from crawler.run import build_settings
-from pipeline.config import CrawlerSettings
+from citynews.config import CrawlerSettings
+from citynews.crawler.run import build_settings
 
 
 class BareSpider(scrapy.Spider):

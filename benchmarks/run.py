@@ -315,7 +315,7 @@ def citynews_crawl(base_url: str, work: Path) -> tuple[dict[str, Any], ChildResu
 
 def extract_rate_generated(pages: int, runs: int) -> tuple[list[float], list[float]]:
     """Pages per second (wall, CPU) of citynews' Normalizer over generated articles."""
-    from pipeline.model import Hints
+    from citynews.model import Hints
 
     normalizer = _normalizer()
     site = sitegen.BenchSite(max(pages, 2000))
@@ -457,7 +457,7 @@ _NORMALIZER: Any = None
 def _normalizer() -> Any:
     global _NORMALIZER
     if _NORMALIZER is None:
-        from pipeline.normalize import Normalizer
+        from citynews.normalize.document import Normalizer
 
         _NORMALIZER = Normalizer()
     return _NORMALIZER
@@ -559,7 +559,7 @@ def case_extract_cli(sizes: Sizes, work: Path, report: Report) -> dict[str, Any]
 _PLACES_CHILD = """
 import json, statistics, sys, time
 started = time.perf_counter()
-from pipeline.places import find_places
+from citynews.normalize.places import find_places
 find_places("Die Stadt Halle (Saale) startet ein Projekt.")  # builds the matcher
 startup = time.perf_counter() - started
 texts = json.loads(sys.stdin.read())
@@ -577,8 +577,8 @@ def case_places(sizes: Sizes, report: Report) -> dict[str, Any]:
     """Gazetteer start-up in a fresh process, then places in 3,000-character texts."""
     from urllib.parse import urlsplit
 
-    from pipeline.extract import extract_page
-    from pipeline.samplesites import ground_truth, render_sites
+    from citynews.normalize.extract import extract_page
+    from citynews.sample.sites import ground_truth, render_sites
 
     sites = render_sites()
     texts = []
@@ -684,8 +684,8 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
 
     import synthetic
 
-    from pipeline.storage import Store, open_db, refresh_derived
-    from pipeline.topics import load_taxonomy
+    from citynews.normalize.topics import load_taxonomy
+    from citynews.storage.store import Store, open_db, refresh_derived
 
     factory = synthetic.DocumentFactory()
     path = work / "storage.db"
@@ -755,7 +755,7 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
 
 
 def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, Any]:
-    from feeds.build import build_feeds
+    from citynews.feeds.build import build_feeds
 
     outputs = iter(range(1000))
     reports: list[Any] = []

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sitegen import ACTORS, NOUNS, SENTENCES, STATES, SUBJECTS, TOWNS, VENUES, meta_words
 
-from pipeline.config import Source
-from pipeline.gazetteer import load_gazetteer
-from pipeline.model import Document, Event, Place, TopicMatch
-from pipeline.topics import load_taxonomy
+from citynews.config import Source
+from citynews.model import Document, Event, Place, TopicMatch
+from citynews.normalize.gazetteer import load_gazetteer
+from citynews.normalize.topics import load_taxonomy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SOURCE_NAMES = ("kommune21", "stadt-und-werk", "smart-city-dialog", "halle", "dlr")

@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.state import CrawlState
+from citynews.crawler.state import CrawlState
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.http import Response
 
-from crawler.state import get_state
+from citynews.crawler.state import get_state
 
 
 class LocalProxyMiddleware:

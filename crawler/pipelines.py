@@ -8,9 +8,9 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.state import get_state
-from pipeline import dedup
-from pipeline.normalize import Normalizer
+from citynews.crawler.state import get_state
+from citynews.normalize import dedup
+from citynews.normalize.document import Normalizer
 
 # Fewer words than this is navigation leaking through, not an article or event: after a
 # redesign such pages must count as "no content", so the source shows as broken.

@@ -12,11 +12,11 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import logfilters
-from crawler.spiders.portal import PortalSpider
-from crawler.state import get_state
-from pipeline.config import CrawlerSettings, Source
-from pipeline.storage import RunStats
+from citynews.config import CrawlerSettings, Source
+from citynews.crawler import logfilters
+from citynews.crawler.spiders.portal import PortalSpider
+from citynews.crawler.state import get_state
+from citynews.storage.store import RunStats
 
 
 def build_settings(
@@ -28,7 +28,7 @@ def build_settings(
     log_level: str = "WARNING",
 ) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("citynews.crawler.settings", priority="project")
     settings.setdict(
         {
             "USER_AGENT": crawler_settings.user_agent,

@@ -1,8 +1,8 @@
 """Scrapy settings for citynews: polite by default, offline-testable through a proxy."""
 
 BOT_NAME = "citynews"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["citynews.crawler.spiders"]
+NEWSPIDER_MODULE = "citynews.crawler.spiders"
 
 USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
 ROBOTSTXT_OBEY = True
@@ -32,13 +32,13 @@ LOG_LEVEL = "WARNING"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.LocalProxyMiddleware": 740,
-    "crawler.middlewares.FetchLogMiddleware": 540,
-    "crawler.middlewares.RedirectLogMiddleware": 610,
+    "citynews.crawler.middlewares.LocalProxyMiddleware": 740,
+    "citynews.crawler.middlewares.FetchLogMiddleware": 540,
+    "citynews.crawler.middlewares.RedirectLogMiddleware": 610,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 300,
-    "crawler.pipelines.StoragePipeline": 800,
+    "citynews.crawler.pipelines.NormalizePipeline": 300,
+    "citynews.crawler.pipelines.StoragePipeline": 800,
 }
 
 # citynews' own settings (set by crawler.run from the CLI options)
@@ -47,5 +47,5 @@ CITYNEWS_FULL = False
 CITYNEWS_PROXY = ""
 
 # Live progress line on a terminal; the extension stays unloaded when stderr is not a TTY.
-EXTENSIONS = {"crawler.extensions.ProgressExtension": 500}
+EXTENSIONS = {"citynews.crawler.extensions.ProgressExtension": 500}
 CITYNEWS_PROGRESS_INTERVAL = 2.0

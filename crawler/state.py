@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.storage import Store, known_urls, open_db
+from citynews.storage.store import Store, known_urls, open_db
 
 
 class CrawlState:

@@ -27,7 +27,7 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from pipeline.extract import day_of, decode_html, extract_page  # noqa: E402
+from citynews.normalize.extract import day_of, decode_html, extract_page  # noqa: E402
 
 
 @dataclass

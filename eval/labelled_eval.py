@@ -2,9 +2,10 @@
 
     .venv/bin/python eval/labelled_eval.py [-v]
 
-Places: precision/recall over (document, AGS) pairs. Topics (if ``pipeline.topics`` exists):
-over (document, slug) pairs; ``veranstaltungen`` is left out because it comes from found
-events, not from words. Duplicates (if ``pipeline.dedup`` exists): over unordered pairs of
+Places: precision/recall over (document, AGS) pairs. Topics (if
+``citynews.normalize.topics`` exists): over (document, slug) pairs; ``veranstaltungen`` is left
+out because it comes from found events, not from words. Duplicates (if
+``citynews.normalize.dedup`` exists): over unordered pairs of
 documents that are the same text. Also prints start-up and per-text timings of the gazetteer.
 """
 
@@ -63,7 +64,7 @@ def load_labelled(path: Path = LABELLED) -> list[dict]:
 
 
 def score_places(docs: list[dict]) -> Score:
-    from pipeline.places import find_places
+    from citynews.normalize.places import find_places
 
     score = Score()
     for doc in docs:
@@ -80,7 +81,7 @@ def _optional(module: str):
 
 
 def score_topics(docs: list[dict]) -> Score | None:
-    topics = _optional("pipeline.topics")
+    topics = _optional("citynews.normalize.topics")
     if topics is None or not hasattr(topics, "tag"):
         return None
     taxonomy = topics.load_taxonomy()
@@ -92,7 +93,7 @@ def score_topics(docs: list[dict]) -> Score | None:
 
 
 def score_duplicates(docs: list[dict]) -> Score | None:
-    dedup = _optional("pipeline.dedup")
+    dedup = _optional("citynews.normalize.dedup")
     if dedup is None or not hasattr(dedup, "find_duplicates"):
         return None
     items = [(d["id"], dedup.signature(f"{d['title']}\n{d['text']}"), None) for d in docs]
@@ -112,8 +113,8 @@ def score_duplicates(docs: list[dict]) -> Score | None:
 
 
 def timings(docs: list[dict]) -> str:
-    from pipeline import gazetteer
-    from pipeline.places import find_places
+    from citynews.normalize import gazetteer
+    from citynews.normalize.places import find_places
 
     start = time.perf_counter()
     gaz = gazetteer.read_gazetteer()

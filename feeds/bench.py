@@ -18,11 +18,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from feeds.build import build_feeds
-from pipeline import analytics
-from pipeline.config import Source
-from pipeline.model import BERLIN, Document, Event, Place, TopicMatch
-from pipeline.storage import Store, document_id, open_db
+from citynews.config import Source
+from citynews.feeds.build import build_feeds
+from citynews.model import BERLIN, Document, Event, Place, TopicMatch
+from citynews.storage import analytics
+from citynews.storage.store import Store, document_id, open_db
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=BERLIN)
 WORDS = [

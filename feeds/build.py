@@ -33,8 +33,8 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from feeds.calendars import build_calendars
-from feeds.common import (
+from citynews.feeds.calendars import build_calendars
+from citynews.feeds.common import (
     as_datetime,
     clean_html,
     connect_readonly,
@@ -47,8 +47,8 @@ from feeds.common import (
     upcoming_threshold,
     write_if_changed,
 )
-from pipeline.analytics import STATES
-from pipeline.model import BERLIN
+from citynews.model import BERLIN
+from citynews.storage.analytics import STATES
 
 EVENTS_SLUG = "veranstaltungen"
 GROUPS = {
@@ -62,7 +62,7 @@ SUMMARY_CHARS = 400
 # Shown for an empty feed: a fixed date, so an empty database still rebuilds identical bytes.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Feed order: the document's own date, else when citynews first saw it (the index in
-# pipeline.analytics covers exactly this expression).
+# citynews.storage.analytics covers exactly this expression).
 # "+d.duplicate_of" keeps SQLite from choosing the duplicate_of index (almost every row is
 # null) over the order index, which turned a 0.4 ms LIMIT scan into a 20 ms sort.
 ORDER_KEY = "coalesce(d.published_utc, d.first_seen)"

@@ -25,7 +25,7 @@ from functools import cache
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
-from feeds.common import (
+from citynews.feeds.common import (
     as_datetime,
     fingerprint,
     plain_text,
@@ -33,7 +33,7 @@ from feeds.common import (
     upcoming_threshold,
     utc_text,
 )
-from pipeline.model import BERLIN, parse_iso
+from citynews.model import BERLIN, parse_iso
 
 ALL_EVENTS_SLUG = "alle-termine"
 PAST_DAYS = 90

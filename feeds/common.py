@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from pipeline.model import BERLIN, GERMAN_MONTHS, parse_iso
+from citynews.model import BERLIN, GERMAN_MONTHS, parse_iso
 
 # Tags that may carry active content or break a reader's layout: dropped with what they contain.
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}

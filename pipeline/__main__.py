@@ -1,3 +1,3 @@
-from pipeline.cli import main
+from citynews.ops.cli import main
 
 main()

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError
+from citynews.errors import ConfigError
+from citynews.paths import PACKAGE_DATA, default_db, default_feeds_dir, default_sources
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO_ROOT / "data"
-DEFAULT_SOURCES = DATA_DIR / "sources.toml"
-SAMPLE_SOURCES = DATA_DIR / "sample" / "sources.toml"
-DEFAULT_DB = DATA_DIR / "citynews.db"
-DEFAULT_FEEDS_DIR = DATA_DIR / "feeds"
+DEFAULT_SOURCES = default_sources()
+SAMPLE_SOURCES = PACKAGE_DATA / "sample" / "sources.toml"
+DEFAULT_DB = default_db()
+DEFAULT_FEEDS_DIR = default_feeds_dir()
 
 KINDS = ("feed", "sitemap", "listing")
 SELECTOR_KEYS = ("title", "content", "date")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.address import find_addresses, find_venue, parse_address
+from citynews.normalize.address import find_addresses, find_venue, parse_address
 
 
 @pytest.mark.parametrize(

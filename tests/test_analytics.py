@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import analytics
-from pipeline.errors import InputError
-from pipeline.model import BERLIN, Document, Event, TopicMatch
-from pipeline.storage import open_db
+from citynews.errors import InputError
+from citynews.model import BERLIN, Document, Event, TopicMatch
+from citynews.storage import analytics
+from citynews.storage.store import open_db
 from tests.test_feeds import HALLE, crawl, make_sample_db, sample_documents
 
 SOON = (datetime.now(BERLIN) + timedelta(days=10)).replace(

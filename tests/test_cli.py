@@ -6,8 +6,8 @@ from datetime import date, datetime
 import click
 import pytest
 
-from pipeline.cli import SINCE
-from pipeline.model import BERLIN
+from citynews.model import BERLIN
+from citynews.ops.cli import SINCE
 from tests.conftest import run_cli
 
 

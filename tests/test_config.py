@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import DEFAULT_SOURCES, SAMPLE_SOURCES, load_sources
-from pipeline.errors import ConfigError
+from citynews.config import DEFAULT_SOURCES, SAMPLE_SOURCES, load_sources
+from citynews.errors import ConfigError
 
 GOOD = """
 [crawler]

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from pipeline.dates import BERLIN, find_dates, find_times, infer_year, parse_date
+from citynews.normalize.dates import BERLIN, find_dates, find_times, infer_year, parse_date
 
 
 def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:

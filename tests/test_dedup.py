@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.dedup import NUM_PERM, SIGNATURE_BYTES, find_duplicates, signature, similarity
+from citynews.normalize.dedup import (
+    NUM_PERM,
+    SIGNATURE_BYTES,
+    find_duplicates,
+    signature,
+    similarity,
+)
 
 ORIGINAL = (
     "Die Stadt Halle (Saale) startet im Juni 2026 eine neue Beteiligungsplattform für ihre "
@@ -99,7 +105,7 @@ def test_signature_is_compact_fixed_size_bytes(sigs):
 def test_signature_is_deterministic_across_calls_and_processes(sigs):
     assert signature(ORIGINAL) == sigs["original"]
     code = (
-        "import sys; from pipeline.dedup import signature; "
+        "import sys; from citynews.normalize.dedup import signature; "
         "sys.stdout.write(signature(sys.stdin.read()).hex())"
     )
     done = subprocess.run(

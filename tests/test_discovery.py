@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.discovery import UnsafeXMLError, parse_feed, parse_sitemap
-from pipeline.errors import InputError
+from citynews.errors import InputError
+from citynews.normalize.discovery import UnsafeXMLError, parse_feed, parse_sitemap
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title><link>http://a.example/</link><description>d</description>

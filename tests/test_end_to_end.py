@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES
-from pipeline.samplesites import ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
+from citynews.config import SAMPLE_SOURCES
+from citynews.sample.sites import ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.dates import BERLIN
-from pipeline.events import extract_events
-from pipeline.model import Event, Page
+from citynews.model import Event, Page
+from citynews.normalize.dates import BERLIN
+from citynews.normalize.events import extract_events
 
 
 def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -336,7 +336,7 @@ def test_jsonld_duplicates_are_dropped() -> None:
 
 def test_cue_literals_cover_every_cue_alternative() -> None:
     # _CUE_LITERALS prefilters _CUE: an alternative none of them covers would never match again.
-    from pipeline import events
+    from citynews.normalize import events
 
     alternatives = re.split(r"\|(?![^()]*\))", events._CUE.pattern)
     assert len(alternatives) > 30

@@ -25,10 +25,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.dates import BERLIN
-from pipeline.events import extract_events
-from pipeline.model import Document, Event, Page
-from pipeline.normalize import Normalizer
+from citynews.model import Document, Event, Page
+from citynews.normalize.dates import BERLIN
+from citynews.normalize.document import Normalizer
+from citynews.normalize.events import extract_events
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "eventscraper-de-events"
 

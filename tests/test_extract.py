@@ -10,11 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dates import BERLIN
-from pipeline.events import extract_events
-from pipeline.extract import day_of, decode_html, extract_page, parse_html, strip_site_name
-from pipeline.model import Hints, Page
-from pipeline.structured import extract_jsonld, parse_machine_date
+from citynews.model import Hints, Page
+from citynews.normalize.dates import BERLIN
+from citynews.normalize.events import extract_events
+from citynews.normalize.extract import (
+    day_of,
+    decode_html,
+    extract_page,
+    parse_html,
+    strip_site_name,
+)
+from citynews.normalize.structured import extract_jsonld, parse_machine_date
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -577,7 +583,7 @@ def test_saved_page_takes_its_declared_canonical_url(tmp_path):
     ],
 )
 def test_htmldate_fallback_parser(span: str, expected: datetime | None) -> None:
-    from pipeline.extract import _GERMAN_FIRST_PARSER
+    from citynews.normalize.extract import _GERMAN_FIRST_PARSER
 
     assert _GERMAN_FIRST_PARSER.get_date_data(span)["date_obj"] == expected
 
@@ -588,7 +594,7 @@ def test_htmldate_fallback_reads_german_spans_without_dateparser() -> None:
     import sys
 
     code = (
-        "from pipeline.extract import _GERMAN_ENGLISH_PARSER, _GERMAN_FIRST_PARSER as p;"
+        "from citynews.normalize.extract import _GERMAN_ENGLISH_PARSER, _GERMAN_FIRST_PARSER as p;"
         "p.get_date_data('3. Juni 2025'); p.get_date_data('22 сентября 2021');"
         "print(_GERMAN_ENGLISH_PARSER.cache_info().misses)"
     )

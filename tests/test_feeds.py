@@ -14,11 +14,11 @@ from icalendar import Calendar
 from lxml import etree
 from lxml import html as lxml_html
 
-from feeds.build import build_feeds
-from pipeline import analytics
-from pipeline.config import Source
-from pipeline.model import BERLIN, Document, Event, Place, TopicMatch
-from pipeline.storage import Store, document_id, open_db
+from citynews.config import Source
+from citynews.feeds.build import build_feeds
+from citynews.model import BERLIN, Document, Event, Place, TopicMatch
+from citynews.storage import analytics
+from citynews.storage.store import Store, document_id, open_db
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=BERLIN)
 BASE = "https://feeds.example.org/citynews/"
@@ -496,8 +496,9 @@ def test_relative_links_without_base_url(tmp_path, built):
 @pytest.fixture
 def render_counter(monkeypatch):
     """Counts feed renders and VEVENT serializations while still producing the real output."""
-    import feeds.build
-    import feeds.calendars
+
+    from citynews import feeds
+    from citynews.feeds import build, calendars  # noqa: F401  (loads them as attributes)
 
     calls = {"feeds": [], "vevents": []}
     render, part = feeds.build._render, feeds.calendars._part

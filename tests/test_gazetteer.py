@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from pipeline import gazetteer as gz
-from pipeline.gazetteer import (
+from citynews.normalize import gazetteer as gz
+from citynews.normalize.gazetteer import (
     ATTRIBUTION,
     DEFAULT_PATH,
     district_aliases,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import health
-from pipeline.health import Health, Run, assess, consecutive_failures, usual_interval
-from pipeline.storage import Store, open_db
+from citynews.ops import health
+from citynews.ops.health import Health, Run, assess, consecutive_failures, usual_interval
+from citynews.storage.store import Store, open_db
 from tests.conftest import run_cli
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)

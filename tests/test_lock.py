@@ -3,16 +3,16 @@ import sys
 
 import pytest
 
-from pipeline.errors import LockedError
-from pipeline.lock import crawl_lock
+from citynews.errors import LockedError
+from citynews.ops.lock import crawl_lock
 
 
 def test_second_holder_is_refused_and_lock_released(tmp_path):
     db = tmp_path / "c.db"
     with crawl_lock(db):
         code = (
-            "import sys; from pathlib import Path; from pipeline.lock import crawl_lock\n"
-            "from pipeline.errors import LockedError\n"
+            "import sys; from pathlib import Path; from citynews.ops.lock import crawl_lock\n"
+            "from citynews.errors import LockedError\n"
             f"try:\n    with crawl_lock(Path({str(db)!r})): sys.exit(0)\n"
             "except LockedError as e:\n    print(e); sys.exit(3)\n"
         )

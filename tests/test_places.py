@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.gazetteer import Gazetteer, load_gazetteer
-from pipeline.places import find_places, resolve_place
+from citynews.normalize.gazetteer import Gazetteer, load_gazetteer
+from citynews.normalize.places import find_places, resolve_place
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -253,7 +253,7 @@ def test_labelled_set_is_well_formed(gaz: Gazetteer) -> None:
     ],
 )
 def test_home_place_of_a_source(region, ags, name):
-    from pipeline.places import home_place
+    from citynews.normalize.places import home_place
 
     place = home_place(region)
     assert place is not None and place.ags == ags and place.role == "source-home"
@@ -262,6 +262,6 @@ def test_home_place_of_a_source(region, ags, name):
 
 
 def test_no_home_place_without_region():
-    from pipeline.places import home_place
+    from citynews.normalize.places import home_place
 
     assert home_place(None) is None and home_place("99999") is None

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES, load_sources
-from pipeline.errors import InputError, LockedError
-from pipeline.lock import crawl_lock
-from pipeline.reprocess import ReprocessResult, since_key
-from pipeline.reprocess import reprocess as run_reprocess
-from pipeline.topics import DEFAULT_TAXONOMY
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.errors import InputError, LockedError
+from citynews.normalize.topics import DEFAULT_TAXONOMY
+from citynews.ops.lock import crawl_lock
+from citynews.ops.reprocess import ReprocessResult, since_key
+from citynews.ops.reprocess import reprocess as run_reprocess
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ def topics_of(db: Path) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    from pipeline.samplesites import SampleServer
+    from citynews.sample.sites import SampleServer
 
     tmp = tmp_path_factory.mktemp("reprocess")
     db = tmp / "crawled.db"

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES, load_sources
-from pipeline.model import Hints, iso
-from pipeline.normalize import Normalizer
-from pipeline.samplesites import ground_truth, render_sites
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.model import Hints, iso
+from citynews.normalize.document import Normalizer
+from citynews.sample.sites import ground_truth, render_sites
 
 # The gazetteer names a town district by its city, and some towns by their official short form.
 SAME_PLACE = {"Halle-Neustadt": "Halle (Saale)", "Bad Münder am Deister": "Bad Münder a. D."}

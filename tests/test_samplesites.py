@@ -22,8 +22,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES, load_sources
-from pipeline.samplesites import (
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.sample.sites import (
     DEFAULT_ROOT,
     HOST_A,
     HOST_B,
@@ -497,7 +497,7 @@ def test_custom_sites_get_stable_validators() -> None:
 
 def test_cli_prints_the_proxy_url() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.samplesites", "--port", "0"],
+        [sys.executable, "-m", "citynews.sample.sites", "--port", "0"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import SAMPLE_SOURCES, load_sources
-from pipeline.errors import ConfigError
-from pipeline.model import BERLIN
-from pipeline.scheduler import CrawlScheduler, backoff_skips, cron_trigger, run_line
-from pipeline.storage import Store, open_db
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.errors import ConfigError
+from citynews.model import BERLIN
+from citynews.ops.scheduler import CrawlScheduler, backoff_skips, cron_trigger, run_line
+from citynews.storage.store import Store, open_db
 from tests.conftest import REPO
 
 MONDAY = datetime(2026, 3, 16, 10, 0, 0, tzinfo=BERLIN)  # a Monday, before the DST switch
@@ -294,7 +294,7 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def sample_server():
-    from pipeline.samplesites import SampleServer
+    from citynews.sample.sites import SampleServer
 
     with SampleServer() as server:
         yield server

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import analytics
-from pipeline.storage import open_db
+from citynews.storage import analytics
+from citynews.storage.store import open_db
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 FTS_SHADOW = re.compile(r"_fts_(data|idx|docsize|config)$")

@@ -6,10 +6,10 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.spiders.portal import PortalSpider
-from crawler.state import get_state
-from pipeline.config import SAMPLE_SOURCES, load_sources
-from pipeline.model import Hints
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.crawler.spiders.portal import PortalSpider
+from citynews.crawler.state import get_state
+from citynews.model import Hints
 from tests.conftest import FIXTURES, file_response
 
 SAVED = FIXTURES / "spider"

@@ -3,10 +3,10 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline.config import Source
-from pipeline.errors import InputError
-from pipeline.model import BERLIN, Document, Event, Place, TopicMatch
-from pipeline.storage import (
+from citynews.config import Source
+from citynews.errors import InputError
+from citynews.model import BERLIN, Document, Event, Place, TopicMatch
+from citynews.storage.store import (
     Store,
     abort_stale_runs,
     document_id,
@@ -244,7 +244,7 @@ def test_search_index_follows_changed_titles_and_texts(store):
 
 def test_updated_at_moves_only_with_content_and_last_seen_always(store, monkeypatch):
     days = iter(["2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z"])
-    monkeypatch.setattr("pipeline.storage.now_utc", lambda: next(days))
+    monkeypatch.setattr("citynews.storage.store.now_utc", lambda: next(days))
     seen = []
     for doc in (make_doc(1), make_doc(1), make_doc(1, title="Neuer Titel")):
         store.add(doc, raw_html=b"x", fetched_at="2026-03-01T09:00:00Z")

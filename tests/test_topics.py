@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError
-from pipeline.topics import DEFAULT_TAXONOMY, load_taxonomy, tag
+from citynews.errors import ConfigError
+from citynews.normalize.topics import DEFAULT_TAXONOMY, load_taxonomy, tag
 
 REPO = Path(__file__).resolve().parents[1]
 LABELLED = REPO / "eval" / "labelled"

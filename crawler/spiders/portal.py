@@ -15,12 +15,12 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.state import get_state
-from pipeline.config import Source
-from pipeline.discovery import Link, parse_feed, parse_sitemap
-from pipeline.errors import InputError
-from pipeline.extract import extract_teasers, parse_html
-from pipeline.model import BERLIN, DateValue, Hints, utc_key
+from citynews.config import Source
+from citynews.crawler.state import get_state
+from citynews.errors import InputError
+from citynews.model import BERLIN, DateValue, Hints, utc_key
+from citynews.normalize.discovery import Link, parse_feed, parse_sitemap
+from citynews.normalize.extract import extract_teasers, parse_html
 
 logger = logging.getLogger(__name__)
 

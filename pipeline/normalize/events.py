@@ -15,9 +15,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pipeline.address import find_venue, parse_address
-from pipeline.dates import BERLIN, DateMatch, TimeMatch, find_dates, find_times, sentence_at
-from pipeline.model import Event, Page
+from citynews.model import Event, Page
+from citynews.normalize.address import find_venue, parse_address
+from citynews.normalize.dates import (
+    BERLIN,
+    DateMatch,
+    TimeMatch,
+    find_dates,
+    find_times,
+    sentence_at,
+)
 
 # --- JSON-LD -----------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 After a change to the gazetteer, the topic taxonomy or the extraction code, every document can
 be brought up to date from the HTML kept in ``pages``: documents, events, places and topics are
-rewritten in place through :class:`~pipeline.storage.Store` (batched transactions, unchanged
+rewritten in place through :class:`~citynews.storage.store.Store` (batched transactions, unchanged
 documents keep their rows), then derived data is refreshed.
 
 Pages are read through a second connection: in WAL mode its open statement keeps reading one
@@ -20,13 +20,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import dedup
-from pipeline.config import SourcesConfig
-from pipeline.errors import InputError
-from pipeline.lock import crawl_lock
-from pipeline.model import Hints, parse_iso
-from pipeline.normalize import Normalizer
-from pipeline.storage import Store, open_db, refresh_derived, stored_pages
+from citynews.config import SourcesConfig
+from citynews.errors import InputError
+from citynews.model import Hints, parse_iso
+from citynews.normalize import dedup
+from citynews.normalize.document import Normalizer
+from citynews.ops.lock import crawl_lock
+from citynews.storage.store import Store, open_db, refresh_derived, stored_pages
 
 Progress = Callable[[int, int], None]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from pipeline.gazetteer import Entry, Gazetteer, load_gazetteer
-from pipeline.model import Place, PlaceRole
+from citynews.model import Place, PlaceRole
+from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

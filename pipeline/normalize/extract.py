@@ -28,9 +28,9 @@ import trafilatura
 from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 
-from pipeline.dates import find_dates
-from pipeline.model import DateValue, Hints, Kind, Page, Teaser
-from pipeline.structured import (
+from citynews.model import DateValue, Hints, Kind, Page, Teaser
+from citynews.normalize.dates import find_dates
+from citynews.normalize.structured import (
     MIN_YEAR,
     as_text,
     extract_jsonld,

@@ -15,7 +15,7 @@ import defusedxml.ElementTree as SafeET
 import feedparser
 from defusedxml import DefusedXmlException
 
-from pipeline.errors import InputError
+from citynews.errors import InputError
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import BERLIN
+from citynews.model import BERLIN
 
 STATES = ("never", "dead", "broken", "empty", "ok")
 ALERT_STATES = frozenset({"broken", "dead"})
@@ -164,8 +164,8 @@ def schedule_interval(expr: str | None, now: datetime) -> timedelta | None:
     if not expr:
         return None
     # Imported here: the scheduler module imports this one for its back-off.
-    from pipeline.errors import ConfigError
-    from pipeline.scheduler import cron_trigger
+    from citynews.errors import ConfigError
+    from citynews.ops.scheduler import cron_trigger
 
     try:
         trigger = cron_trigger(expr)

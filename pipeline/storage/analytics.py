@@ -1,7 +1,7 @@
 """Analyst layer of the database: full-text search, views, export and the Datasette command.
 
 ``install(db)`` is idempotent and cheap once done, so it can run after every migration
-(``pipeline.storage.POST_MIGRATION_HOOKS``). It adds:
+(``citynews.storage.store.POST_MIGRATION_HOOKS``). It adds:
 
 - ``documents_fts``: FTS5 over documents.title and documents.text with
   ``unicode61 remove_diacritics 2`` ("Mobilitat" finds "Mobilität"), kept current by triggers.
@@ -28,8 +28,9 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
-from pipeline.errors import InputError
-from pipeline.model import utc_key
+from citynews.errors import InputError
+from citynews.model import utc_key
+from citynews.paths import PACKAGE_DATA
 
 # AGS prefix → (name, slug): the first two digits of every Amtlicher Gemeindeschlüssel.
 STATES: dict[str, tuple[str, str]] = {
@@ -51,7 +52,7 @@ STATES: dict[str, tuple[str, str]] = {
     "16": ("Thüringen", "thueringen"),
 }
 
-METADATA_PATH = Path(__file__).resolve().parents[1] / "data" / "datasette" / "metadata.json"
+METADATA_PATH = PACKAGE_DATA / "datasette" / "metadata.json"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 NOW_UTC = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 # "+d.duplicate_of" below: almost every row has NULL there, and letting SQLite pick the

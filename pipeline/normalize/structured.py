@@ -1,6 +1,6 @@
 """Structured metadata of an HTML page: JSON-LD objects, ``<meta>`` values, machine dates.
 
-Pure lxml; no network, no clock. Used by :mod:`pipeline.extract`.
+Pure lxml; no network, no clock. Used by :mod:`citynews.normalize.extract`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from pipeline.model import DateValue
+from citynews.model import DateValue
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

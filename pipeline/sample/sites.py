@@ -29,9 +29,10 @@ from string import Template
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.model import BERLIN, GERMAN_MONTHS
+from citynews.model import BERLIN, GERMAN_MONTHS
+from citynews.paths import PACKAGE_DATA
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "data" / "sample"
+DEFAULT_ROOT = PACKAGE_DATA / "sample"
 
 HOST_A = "kommunal-digital.example"
 HOST_B = "smartcity-dialog.example"

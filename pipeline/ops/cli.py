@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from pipeline.config import (
+from citynews.config import (
     DEFAULT_DB,
     DEFAULT_FEEDS_DIR,
     DEFAULT_SOURCES,
@@ -24,8 +24,8 @@ from pipeline.config import (
     SourcesConfig,
     load_sources,
 )
-from pipeline.errors import CitynewsError, InputError
-from pipeline.lock import crawl_lock
+from citynews.errors import CitynewsError, InputError
+from citynews.ops.lock import crawl_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -48,7 +48,7 @@ class CitynewsGroup(click.Group):
 
 
 def _about_text() -> str:
-    from pipeline.gazetteer import ATTRIBUTION
+    from citynews.normalize.gazetteer import ATTRIBUTION
 
     return f"citynews {package_version('citynews')}\n\n{ATTRIBUTION}"
 
@@ -87,7 +87,7 @@ class SinceType(click.ParamType):
             return value
         import dateparser
 
-        from pipeline.model import BERLIN
+        from citynews.model import BERLIN
 
         parsed = dateparser.parse(
             value,
@@ -148,9 +148,9 @@ def _crawl(
     proxy: str | None = None,
 ) -> dict[str, Any]:
     """Crawl under the database lock, then refresh derived data; return the summary."""
-    from crawler.run import run_crawl
-    from pipeline.storage import Store, abort_stale_runs, open_db, refresh_derived
-    from pipeline.topics import load_taxonomy
+    from citynews.crawler.run import run_crawl
+    from citynews.normalize.topics import load_taxonomy
+    from citynews.storage.store import Store, abort_stale_runs, open_db, refresh_derived
 
     selected = config.select(list(names))
     started = time.monotonic()
@@ -257,8 +257,8 @@ def feeds(db_path: Path, out_dir: Path, base_url: str, limit: int) -> None:
 
 
 def _build_feeds(db_path: Path, out_dir: Path, *, base_url: str = "", limit: int = 50) -> Any:
-    from feeds.build import build_feeds
-    from pipeline.storage import open_db
+    from citynews.feeds.build import build_feeds
+    from citynews.storage.store import open_db
 
     open_db(db_path, create=False).close()
     # Feed links must be absolute URLs; unpublished feeds point at their own folder.
@@ -277,7 +277,7 @@ def _build_feeds(db_path: Path, out_dir: Path, *, base_url: str = "", limit: int
 @db_option
 def demo(out_dir: Path, db_path: Path) -> None:
     """Crawl the bundled sample portals offline and publish their feeds."""
-    from pipeline.samplesites import SampleServer
+    from citynews.sample.sites import SampleServer
 
     config = load_sources(SAMPLE_SOURCES)
     with SampleServer() as server:
@@ -286,7 +286,7 @@ def demo(out_dir: Path, db_path: Path) -> None:
     click.echo(_summary_line(summary))
     report = _build_feeds(db_path, out_dir)
     click.echo(report)
-    from pipeline.storage import open_db
+    from citynews.storage.store import open_db
 
     db = open_db(db_path, create=False)
     counts = {t: db[t].count for t in ("documents", "events", "document_places", "document_topics")}
@@ -321,8 +321,8 @@ def search(
     as_json: bool,
 ) -> None:
     """Full-text search over titles and texts (umlauts optional: "Mobilitat" finds "Mobilität")."""
-    from pipeline import analytics
-    from pipeline.storage import open_db
+    from citynews.storage import analytics
+    from citynews.storage.store import open_db
 
     db = open_db(db_path, create=False)
     rows = analytics.search(db, query, topic=topic, place=place, since=since, limit=limit)
@@ -349,8 +349,8 @@ def search(
 )
 def export(db_path: Path, table: str | None, sql: str | None, fmt: str, out: Path | None) -> None:
     """Export a table, view or query as CSV or JSON for spreadsheets."""
-    from pipeline import analytics
-    from pipeline.storage import open_db
+    from citynews.storage import analytics
+    from citynews.storage.store import open_db
 
     db = open_db(db_path, create=False)
     count = analytics.export(db, table=table, sql=sql, fmt=fmt, out=out or sys.stdout)
@@ -369,8 +369,8 @@ def serve(db_path: Path, host: str, port: int) -> None:
     import importlib.util
     import os
 
-    from pipeline import analytics
-    from pipeline.storage import open_db
+    from citynews.storage import analytics
+    from citynews.storage.store import open_db
 
     if importlib.util.find_spec("datasette") is None:
         raise InputError("Datasette is not installed: pip install 'citynews[serve]'")
@@ -418,8 +418,8 @@ def extract(
 
     Prints one JSON object per input, one per line.
     """
-    from pipeline.model import Hints
-    from pipeline.normalize import Normalizer, document_json
+    from citynews.model import Hints
+    from citynews.normalize.document import Normalizer, document_json
 
     if base_url and len(inputs) > 1:
         raise InputError("--url applies to a single input only")
@@ -516,7 +516,7 @@ def schedule(
     (or --grace seconds) ends it. Sources that failed three times in a row are retried less
     and less often.
     """
-    from pipeline.scheduler import CrawlScheduler
+    from citynews.ops.scheduler import CrawlScheduler
 
     if proxy and not proxy.startswith("http://"):
         raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
@@ -547,7 +547,7 @@ def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
 
     Exits 1 when any source is broken or dead, so cron mails the report.
     """
-    from pipeline import health
+    from citynews.ops import health
 
     schedules = {} if sources_path else health.recorded_schedules(db_path)
     if not schedules:
@@ -598,7 +598,7 @@ def reprocess_cmd(
     Run it after a change to the gazetteer or the topic taxonomy. It takes the crawl lock:
     while a crawl runs it exits 3.
     """
-    from pipeline.reprocess import reprocess
+    from citynews.ops.reprocess import reprocess
 
     config = load_sources(sources_path)
     result = reprocess(

@@ -21,9 +21,9 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline import analytics
-from pipeline.errors import InputError
-from pipeline.model import Document, Event, iso, utc_key
+from citynews.errors import InputError
+from citynews.model import Document, Event, iso, utc_key
+from citynews.storage import analytics
 
 SCHEMA_VERSION_TABLE = "_migrations"
 # fetch_events.outcome values: FETCHED count as pages, NEUTRAL as neither page nor error.
@@ -799,7 +799,7 @@ def abort_stale_runs(db: sqlite_utils.Database) -> int:
 
 def assign_duplicates(db: sqlite_utils.Database) -> int:
     """Mark near-duplicate documents (same story, several sources); returns how many."""
-    from pipeline import dedup
+    from citynews.normalize import dedup
 
     items = [
         (row[0], row[1], row[2])

@@ -1,0 +1,1 @@
+"""The operations edge: command line, scheduler, health, lock, reprocess."""

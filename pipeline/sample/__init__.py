@@ -1,0 +1,1 @@
+"""The demo's sample portals, written for this project."""

@@ -1,0 +1,1 @@
+"""Storage: schema, writer, queries. Imports no normalizer."""
