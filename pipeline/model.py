@@ -16,6 +16,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 Kind = Literal["article", "event", "listing"]
 PlaceKind = Literal["municipality", "district", "state"]
 PlaceRole = Literal["mentioned", "event", "source-home"]
+EventStatus = Literal["scheduled", "cancelled", "postponed", "moved-online", "sold-out"]
+EVENT_STATUSES: tuple[str, ...] = EventStatus.__args__
 
 DateValue = date | datetime
 
@@ -74,7 +76,18 @@ class Event:
     place: Place | None = None
     online: bool = False
     registration_url: str | None = None
-    source: Literal["jsonld", "text"] = "text"
+    # Where the event came from: "jsonld", "microdata", "ical", "json", "oparl", "feed", "text"…
+    source: str = "text"
+    status: EventStatus = "scheduled"
+    registration_deadline: DateValue | None = None
+    # Which reading won where structured fields and visible text disagree, and why.
+    provenance: str | None = None
+    # A key that survives re-crawls for machine-readable sources (iCal UID + RECURRENCE-ID,
+    # an OParl id, a JSON record id); None for events found in page text.
+    uid: str | None = None
+    url: str | None = None
+    organizer: str | None = None
+    description: str | None = None
 
 
 @dataclass
