@@ -50,7 +50,17 @@ class CitynewsGroup(click.Group):
 def _about_text() -> str:
     from citynews.normalize.gazetteer import ATTRIBUTION
 
-    return f"citynews {package_version('citynews')}\n\n{ATTRIBUTION}"
+    from citynews import paths
+
+    where = (
+        f"package:   {Path(__file__).resolve().parents[1]}\n"
+        f"reference: {paths.PACKAGE_DATA} (taxonomy, gazetteer, sample portals)\n"
+        f"sources:   {paths.default_sources()}\n"
+        f"database:  {paths.default_db()}\n"
+        f"feeds:     {paths.default_feeds_dir()}\n"
+        f"(user data: ${paths.DATA_ENV} if set, else ./data of the working directory)"
+    )
+    return f"citynews {package_version('citynews')}\n\n{where}\n\n{ATTRIBUTION}"
 
 
 @click.group(cls=CitynewsGroup)
