@@ -48,9 +48,8 @@ class CitynewsGroup(click.Group):
 
 
 def _about_text() -> str:
-    from citynews.normalize.gazetteer import ATTRIBUTION
-
     from citynews import paths
+    from citynews.normalize.gazetteer import ATTRIBUTION
 
     where = (
         f"package:   {Path(__file__).resolve().parents[1]}\n"
