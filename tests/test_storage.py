@@ -145,15 +145,28 @@ def test_missing_and_bad_database(tmp_path):
         open_db(bad)
 
 
-def test_a_failing_batch_leaves_nothing_half_written(store):
+def test_a_document_that_cannot_be_stored_costs_that_document_only(store):
+    run = store.start_run("alpha")
     broken = make_doc(3)
     broken.events[0].start = datetime(2026, 3, 17, 9, 0)  # naive: refused when written
     store.add(make_doc(1), raw_html=b"x")
     store.add(broken, raw_html=b"x")
-    with pytest.raises(ValueError, match="naive datetime"):
-        store.flush()
-    assert counts(store.db) == dict.fromkeys(counts(store.db), 0)
-    assert store.db["pages"].count == 0
+    store.add(make_doc(2), raw_html=b"x")
+    store.flush()
+    stored = {row["url"] for row in store.db["documents"].rows}
+    assert stored == {make_doc(1).url, make_doc(2).url}
+    # Nothing of the broken document is half-written: no page, no event, no topic row.
+    assert store.db["pages"].count == 2
+    broken_id = document_id(broken.url)
+    for table in ("events", "document_topics", "document_places"):
+        assert store.db[table].count_where("document_id = ?", [broken_id]) == 0
+    failures = list(store.db.query("select run_id, url, outcome, error from fetch_events"))
+    assert failures == [
+        {"run_id": run, "url": broken.url, "outcome": "store-failed", "error": failures[0]["error"]}
+    ]
+    assert "naive datetime" in failures[0]["error"]
+    stats = store.stats["alpha"]
+    assert (stats.new, stats.errors) == (2, 1)
 
 
 def test_a_url_is_known_only_once_its_page_is_stored(store):
@@ -244,7 +257,7 @@ def test_search_index_follows_changed_titles_and_texts(store):
 
 def test_updated_at_moves_only_with_content_and_last_seen_always(store, monkeypatch):
     days = iter(["2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z"])
-    monkeypatch.setattr("citynews.storage.store.now_utc", lambda: next(days))
+    monkeypatch.setattr("citynews.storage.writer.now_utc", lambda: next(days))
     seen = []
     for doc in (make_doc(1), make_doc(1), make_doc(1, title="Neuer Titel")):
         store.add(doc, raw_html=b"x", fetched_at="2026-03-01T09:00:00Z")

@@ -149,6 +149,7 @@ def _crawl(
 ) -> dict[str, Any]:
     """Crawl under the database lock, then refresh derived data; return the summary."""
     from citynews.crawler.run import run_crawl
+    from citynews.normalize.dedup import find_duplicates
     from citynews.normalize.topics import load_taxonomy
     from citynews.storage.store import Store, abort_stale_runs, open_db, refresh_derived
 
@@ -165,7 +166,7 @@ def _crawl(
             selected, db_path=db_path, crawler_settings=config.crawler, full=full, proxy=proxy
         )
         db = open_db(db_path)
-        refresh_derived(db)
+        refresh_derived(db, find_duplicates=find_duplicates)
         statuses = {
             row["source"]: row["status"]
             for row in db.query(
