@@ -15,13 +15,13 @@ from scrapy.exceptions import DropItem
 from citynews.crawler.state import get_state
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
-from citynews.storage.store import SourceConfig, one_line
+from citynews.storage.store import LOST_OUTCOMES, SourceConfig, one_line
 
 # Fewer words than this is navigation leaking through, not an article or event: after a
 # redesign such pages must count as "no content", so the source shows as broken.
 MIN_WORDS = 15
-# Outcome of a fetched page that normalization failed on.
-NORMALIZE_FAILED = "normalize-failed"
+# Outcome of a fetched page that normalization failed on (one of LOST_OUTCOMES).
+NORMALIZE_FAILED = LOST_OUTCOMES[0]
 
 
 @cache

@@ -28,6 +28,7 @@ from citynews.storage.schema import (
 )
 from citynews.storage.writer import (
     FETCHED,
+    LOST_OUTCOMES,
     NEUTRAL,
     STORE_FAILED,
     RunStats,
@@ -39,6 +40,7 @@ from citynews.storage.writer import (
 
 __all__ = [
     "FETCHED",
+    "LOST_OUTCOMES",
     "MIGRATIONS",
     "NEUTRAL",
     "POST_CRAWL_HOOKS",

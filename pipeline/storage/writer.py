@@ -32,8 +32,10 @@ from citynews.storage.schema import now_utc
 # fetch_events.outcome values: FETCHED count as pages, NEUTRAL as neither page nor error.
 FETCHED = frozenset({"ok", "not-modified"})
 NEUTRAL = frozenset({"not-html", "no-content", "robots", "redirect"})
-# Outcome of a fetched page whose document could not be stored.
+# Outcome of a fetched page whose document could not be stored; with the crawler's
+# "normalize-failed", the outcomes of pages lost to the run (it ends partial, exit 1).
 STORE_FAILED = "store-failed"
+LOST_OUTCOMES = ("normalize-failed", STORE_FAILED)
 # Raw pages are kept for re-processing only. On 200 real 128 KB pages level 1 keeps 23.0 % of
 # the bytes against 19.6 % at level 6, in half the time (0.9 instead of 1.8 ms a page).
 ZLIB_LEVEL = 1
@@ -74,6 +76,8 @@ class RunStats:
     events: int = 0
     errors: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    # Why the database could not be written, when it could not: the run failed.
+    write_error: str | None = None
 
 
 @dataclass
@@ -174,6 +178,7 @@ class Store:
         st = self.stats.setdefault(source, RunStats())
         if self.write_error:
             status, message = "failed", f"database write failed: {self.write_error}"
+            st.write_error = self.write_error
         row = {
             "finished_at": now_utc(),
             "status": status,
@@ -194,6 +199,7 @@ class Store:
                 raise
             # The row stays 'running' and the next crawl marks it aborted: it claims nothing.
             self.write_error = self.write_error or one_line(exc)
+            st.write_error = self.write_error
         return st
 
     def record_fetch(
