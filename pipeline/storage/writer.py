@@ -27,6 +27,7 @@ import sqlite_utils
 from citynews.errors import CitynewsError
 from citynews.model import Document, Event, Hints
 from citynews.storage import rows as r
+from citynews.storage.batch import Batch, Pending, Tally, merge
 from citynews.storage.schema import now_utc
 
 # fetch_events.outcome values: FETCHED count as pages, NEUTRAL as neither page nor error.
@@ -80,28 +81,6 @@ class RunStats:
     write_error: str | None = None
 
 
-@dataclass
-class _Tally:
-    """Document counts of one write, added to the run statistics once committed."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    events: int = 0
-
-
-@dataclass
-class _Pending:
-    doc: Document
-    source: str | None
-    html_zlib: bytes
-    fetched_at: str
-    http: dict[str, Any]
-    minhash: bytes | None
-    config: r.SourceConfig | None = None
-    hints: str | None = None
-
-
 class Store:
     """Buffers documents and fetch events; writes each batch in one transaction."""
 
@@ -123,7 +102,7 @@ class Store:
         self.batch_size = batch_size
         self.batch_bytes = batch_bytes
         self.fetch_batch_size = fetch_batch_size
-        self._docs: list[_Pending] = []
+        self._docs: list[Pending] = []
         self._pending_bytes = 0
         self._fetches: list[dict[str, Any]] = []
         self.stats: dict[str, RunStats] = {}
@@ -267,7 +246,7 @@ class Store:
             return
         # Compressed now, so that a pending batch holds about a fifth of the raw pages.
         html_zlib = zlib.compress(raw_html, ZLIB_LEVEL)
-        pending = _Pending(
+        pending = Pending(
             doc, doc.source, html_zlib, fetched_at or now_utc(), http or {}, minhash, config
         )
         pending.hints = r.hints_json(hints)
@@ -298,9 +277,9 @@ class Store:
                 return
         self._count(tallies)
 
-    def _write_each(self, docs: list[_Pending], fetches: list[dict[str, Any]]) -> dict[str, _Tally]:
+    def _write_each(self, docs: list[Pending], fetches: list[dict[str, Any]]) -> dict[str, Tally]:
         """The batch again, each document in a savepoint; failures are recorded, not raised."""
-        tallies: dict[str, _Tally] = {}
+        tallies: dict[str, Tally] = {}
         failures: list[dict[str, Any]] = []
         with self.db.atomic():
             for p in docs:
@@ -316,13 +295,13 @@ class Store:
                     continue
                 self.db.execute("release citynews_document")
                 for source, tally in written.items():
-                    _merge(tallies.setdefault(source, _Tally()), tally)
+                    merge(tallies.setdefault(source, Tally()), tally)
             self._write_fetches(fetches + failures)
         for failure in failures:
             self._count_outcome(failure["source"], STORE_FAILED)
         return tallies
 
-    def _failure(self, p: _Pending, exc: Exception) -> dict[str, Any]:
+    def _failure(self, p: Pending, exc: Exception) -> dict[str, Any]:
         source = p.source or ""
         return {
             "run_id": self.run_ids.get(source),
@@ -346,7 +325,7 @@ class Store:
             return
         raise StorageWriteError(f"database write failed: {self.write_error}") from None
 
-    def _count(self, tallies: dict[str, _Tally]) -> None:
+    def _count(self, tallies: dict[str, Tally]) -> None:
         for source, tally in tallies.items():
             st = self.stats.setdefault(source, RunStats())
             st.new += tally.new
@@ -389,7 +368,7 @@ class Store:
         self._upsert("fetch_events", fetches, None)
         self._upsert("url_state", states, ("url",))
 
-    def _write_documents(self, pending: list[_Pending]) -> dict[str, _Tally]:
+    def _write_documents(self, pending: list[Pending]) -> dict[str, Tally]:
         if not pending:
             return {}
         # The last version of a URL within one batch wins.
@@ -400,12 +379,12 @@ class Store:
             self.db.execute(f"select id, content_hash from documents where id in ({marks})", ids)
         )
         now = now_utc()
-        batch = _Batch()
-        tallies: dict[str, _Tally] = {}
+        batch = Batch()
+        tallies: dict[str, Tally] = {}
         for doc_id, p in by_id.items():
             hash_ = r.document_hash(p.doc)
             old_hash = existing.get(doc_id)
-            tally = tallies.setdefault(p.source or "", _Tally())
+            tally = tallies.setdefault(p.source or "", Tally())
             tally.events += len(p.doc.events)
             if old_hash is None:
                 tally.new += 1
@@ -418,7 +397,7 @@ class Store:
         self._write_rows(batch, now)
         return tallies
 
-    def _write_references(self, pending: Iterable[_Pending], batch: _Batch, now: str) -> None:
+    def _write_references(self, pending: Iterable[Pending], batch: Batch, now: str) -> None:
         """Rows a document points at must exist before it (foreign keys are on).
 
         Normally the crawl wrote sources and topics already, so those inserts are no-ops.
@@ -438,7 +417,7 @@ class Store:
         configs = {p.config.key: p.config for p in pending if p.config is not None}
         self._upsert("source_configs", [c.row(now) for c in configs.values()], ("key",), _KEEP_ALL)
 
-    def _write_rows(self, batch: _Batch, now: str) -> None:
+    def _write_rows(self, batch: Batch, now: str) -> None:
         # first_seen is kept on update; an unchanged document also keeps updated_at and is not
         # handed title and text at all, so the FTS update trigger does not re-index it.
         self._upsert("documents", batch.changed_rows, ("id",), _KEEP_FIRST_SEEN)
@@ -485,53 +464,6 @@ class Store:
         if gone:
             self.db.execute(f"delete from events where id in ({','.join('?' * len(gone))})", gone)
         self._upsert("events", out, ("id",), _KEEP_FIRST_SEEN)
-
-
-def _merge(into: _Tally, more: _Tally) -> None:
-    into.new += more.new
-    into.updated += more.updated
-    into.unchanged += more.unchanged
-    into.events += more.events
-
-
-@dataclass
-class _Batch:
-    """The rows of one batch of documents, by table."""
-
-    changed_rows: list[dict[str, Any]] = field(default_factory=list)
-    unchanged_rows: list[dict[str, Any]] = field(default_factory=list)
-    pages: list[dict[str, Any]] = field(default_factory=list)
-    topics: list[dict[str, Any]] = field(default_factory=list)
-    places: list[dict[str, Any]] = field(default_factory=list)
-    events: list[tuple[str, str | None, Event]] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-
-    def add(self, doc_id: str, p: _Pending, hash_: str, now: str, *, unchanged: bool) -> None:
-        d = p.doc
-        row = r.document_row(doc_id, d, p.source, hash_, now)
-        row["minhash"] = p.minhash
-        row["source_config"] = p.config.key if p.config else None
-        row["crawl_hints"] = p.hints
-        self.pages.append(
-            {
-                "document_id": doc_id,
-                "url": p.http.get("url", d.url),
-                "fetched_at": p.fetched_at,
-                "status": p.http.get("status"),
-                "content_type": p.http.get("content_type"),
-                "etag": p.http.get("etag"),
-                "last_modified": p.http.get("last_modified"),
-                "html_zlib": p.html_zlib,
-            }
-        )
-        if unchanged:
-            self.unchanged_rows.append(row)
-            return
-        self.changed_rows.append(row)
-        self.changed.append(doc_id)
-        self.topics += r.topic_rows(doc_id, d)
-        self.places += r.document_place_rows(doc_id, d)
-        self.events += [(doc_id, p.source, e) for e in d.events]
 
 
 # Columns an update leaves as they are (see Store._write_rows).
