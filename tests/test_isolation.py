@@ -125,3 +125,35 @@ def test_extract_prints_a_record_for_the_surrogate_page(tmp_path):
     record = json.loads(result.stdout)
     assert record["title"] == "Sturmschäden am Rathaus"
     assert "Ladesäulen" in record["text"]
+
+
+def test_a_page_that_normalizing_fails_on_is_recorded_with_its_reason(tmp_path):
+    """A bug in a normalizer (here: one that always raises) costs that page, with its reason."""
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from citynews.crawler.pipelines import NormalizePipeline
+    from citynews.crawler.state import get_state
+
+    def failing_normalizer(html, url, **kwargs):
+        raise ZeroDivisionError("division by zero in a date rule")
+
+    crawler = get_crawler(settings_dict={"CITYNEWS_DB": str(tmp_path / "n.db")})
+    state = get_state(crawler)
+    state.begin("hostile")
+    pipeline = NormalizePipeline(crawler, failing_normalizer)
+    item = {"url": "http://127.0.0.1/news/doc-1.html", "source": "hostile", "html": article(1)}
+    with pytest.raises(DropItem, match="normalizing failed"):
+        pipeline.process_item(item)
+    state.store.flush()
+    rows = list(state.store.db.query("select run_id, url, outcome, error from fetch_events"))
+    assert rows == [
+        {
+            "run_id": state.run_id,
+            "url": item["url"],
+            "outcome": "normalize-failed",
+            "error": "ZeroDivisionError: division by zero in a date rule",
+        }
+    ]
+    assert state.store.stats["hostile"].errors == 1
+    state.store.db.close()
