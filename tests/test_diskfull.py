@@ -11,7 +11,6 @@ import json
 import os
 import resource
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from citynews.config import load_sources
 from citynews.storage.store import Store, open_db
 from tests.conftest import REPO
 from tests.faultserver import FaultServer, article_html, listing_html, page
+from tests.test_isolation import query, write_sources
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,28 +45,6 @@ def article(n: int) -> str:
     return article_html(title, paragraphs, published=f"2026-02-{n % 28 + 1:02d}")
 
 
-def write_sources(path: Path, server: FaultServer) -> Path:
-    path.write_text(
-        f"""
-[crawler]
-download_timeout = 5
-retry_times = 0
-autothrottle = false
-concurrency_per_domain = 8
-
-[sources.ortsrat]
-title = "Ortschaftsrat"
-kind = "listing"
-start_urls = ["{server.url("/rat/")}"]
-allowed_domains = ["127.0.0.1"]
-article_patterns = ['/rat/doc-\\d+\\.html$']
-schedule = "0 */6 * * *"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
 def crawl(sources: Path, db: Path, *, max_file_bytes: int | None) -> subprocess.CompletedProcess:
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -84,20 +62,12 @@ def crawl(sources: Path, db: Path, *, max_file_bytes: int | None) -> subprocess.
     )
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_a_full_disk_fails_the_run_truthfully_and_the_next_run_stores_the_rest(tmp_path):
     with FaultServer() as server:
         server.route("/rat/", page(listing_html([f"/rat/doc-{n}.html" for n in range(PAGES)])))
         for n in range(PAGES):
             server.route(f"/rat/doc-{n}.html", page(article(n)))
-        sources = write_sources(tmp_path / "sources.toml", server)
+        sources = write_sources(tmp_path / "sources.toml", server, "ortsrat", "rat")
         db = tmp_path / "full.db"
         # The schema and reference rows exist before the limit, as in a database in use.
         store = Store(open_db(db))

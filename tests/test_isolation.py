@@ -51,20 +51,24 @@ def serve(server: FaultServer, pages: dict[int, str]) -> None:
         server.route(f"/news/doc-{n}.html", page(html))
 
 
-def write_sources(path: Path, server: FaultServer) -> Path:
+def write_sources(
+    path: Path, server: FaultServer, name: str = "hostile", folder: str = "news"
+) -> Path:
+    """A sources file with one listing source at /FOLDER/ whose articles are /FOLDER/doc-N.html."""
     path.write_text(
         f"""
 [crawler]
 download_timeout = 5
 retry_times = 0
 autothrottle = false
+concurrency_per_domain = 8
 
-[sources.hostile]
-title = "Feindselige Seiten"
+[sources.{name}]
+title = "Testquelle {name}"
 kind = "listing"
-start_urls = ["{server.url("/news/")}"]
+start_urls = ["{server.url(f"/{folder}/")}"]
 allowed_domains = ["127.0.0.1"]
-article_patterns = ['/news/doc-\\d+\\.html$']
+article_patterns = ['/{folder}/doc-\\d+\\.html$']
 schedule = "0 */6 * * *"
 """,
         encoding="utf-8",

@@ -29,6 +29,7 @@ from citynews.ops.lock import crawl_lock
 from citynews.storage.store import (
     SourceConfig,
     Store,
+    count_pages,
     open_db,
     refresh_derived,
     stored_pages,
@@ -119,7 +120,7 @@ def reprocess(
         try:
             store = Store(writer)
             store.upsert_topics(normalizer.taxonomy.topics)
-            total = _count(reader, source, since)
+            total = count_pages(reader, source=source, since=since)
             for row in stored_pages(reader, source=source, since=since):
                 result.documents += 1
                 row.update(_document_fields(reader, row["id"]))
@@ -170,15 +171,3 @@ def _document_fields(db: sqlite_utils.Database, doc_id: str) -> dict:
         "select title, published, published_source from documents where id = ?", [doc_id]
     ).fetchone()
     return dict(zip(("title", "published", "published_source"), row, strict=True))
-
-
-def _count(db: sqlite_utils.Database, source: str | None, since: str | None) -> int:
-    sql = "select count(*) from pages p join documents d on d.id = p.document_id where 1=1"
-    params: list[str] = []
-    if source:
-        sql += " and d.source = ?"
-        params.append(source)
-    if since:
-        sql += " and coalesce(d.published_utc, d.first_seen) >= ?"
-        params.append(since)
-    return db.execute(sql, params).fetchone()[0]

@@ -42,19 +42,13 @@ def stored_pages(
     ``config`` is the source configuration the document was crawled with (None for documents
     stored before it was recorded), ``hints`` what the crawl knew about the page.
     """
+    where, params = _page_filter(source, since)
     sql = (
         "select d.id, d.url, d.source, d.kind, d.crawl_hints, c.home_region, c.selectors,"
         " c.key as config_key, p.html_zlib, p.fetched_at, p.status, p.content_type, p.etag,"
         " p.last_modified from pages p join documents d on d.id = p.document_id"
-        " left join source_configs c on c.key = d.source_config where 1=1"
+        " left join source_configs c on c.key = d.source_config where " + where
     )
-    params: list[Any] = []
-    if source:
-        sql += " and d.source = ?"
-        params.append(source)
-    if since:
-        sql += " and coalesce(d.published_utc, d.first_seen) >= ?"
-        params.append(since)
     for row in db.query(sql, params):
         row["html"] = zlib.decompress(row.pop("html_zlib"))
         key, home_region, selectors = (
@@ -67,6 +61,26 @@ def stored_pages(
         )
         row["hints"] = json.loads(row.pop("crawl_hints") or "null")
         yield row
+
+
+def count_pages(
+    db: sqlite_utils.Database, *, source: str | None = None, since: str | None = None
+) -> int:
+    """How many pages :func:`stored_pages` yields for the same arguments."""
+    where, params = _page_filter(source, since)
+    sql = "select count(*) from pages p join documents d on d.id = p.document_id where " + where
+    return db.execute(sql, params).fetchone()[0]
+
+
+def _page_filter(source: str | None, since: str | None) -> tuple[str, list[Any]]:
+    where, params = ["1=1"], []
+    if source:
+        where.append("d.source = ?")
+        params.append(source)
+    if since:
+        where.append("coalesce(d.published_utc, d.first_seen) >= ?")
+        params.append(since)
+    return " and ".join(where), params
 
 
 def abort_stale_runs(db: sqlite_utils.Database) -> int:
