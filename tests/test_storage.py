@@ -412,3 +412,14 @@ def test_storage_imports_no_normalizer():
         if re.search(r"^\s*(from|import) citynews\.normalize", p.read_text("utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_reference_writes_to_a_read_only_database_are_one_line(tmp_path):
+    path = tmp_path / "ro.db"
+    open_db(path).close()
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(StorageWriteError, match="^database write failed: .*readonly"):
+        Store(db).upsert_sources([SOURCE])
+    with pytest.raises(StorageWriteError, match="readonly"):
+        Store(db).start_run("alpha")
+    db.close()

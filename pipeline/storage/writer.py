@@ -18,7 +18,8 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,7 @@ class Store:
             }
             for s in sources
         ]
-        with self.db.atomic():
+        with self._writing():
             self.db["sources"].upsert_all(rows, pk="name")
 
     def upsert_topics(self, topics: Iterable[Any]) -> None:
@@ -137,11 +138,22 @@ class Store:
             {"slug": t.slug, "name": t.name, "description": t.description, "position": i}
             for i, t in enumerate(topics)
         ]
-        with self.db.atomic():
+        with self._writing():
             self.db["topics"].upsert_all(rows, pk="slug")
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; a failing database becomes one line (StorageWriteError)."""
+        try:
+            with self.db.atomic():
+                yield
+        except Exception as exc:
+            if not is_database_fault(exc):
+                raise
+            raise StorageWriteError(f"database write failed: {one_line(exc)}") from None
+
     def start_run(self, source: str) -> int:
-        with self.db.atomic():
+        with self._writing():
             table = self.db["crawl_runs"].insert(
                 {"source": source, "started_at": now_utc(), "status": "running"}
             )
