@@ -684,6 +684,7 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
 
     import synthetic
 
+    from citynews.normalize.dedup import find_duplicates
     from citynews.normalize.topics import load_taxonomy
     from citynews.storage.store import Store, open_db, refresh_derived
 
@@ -712,7 +713,7 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
         rates.append(len(docs) / (time.perf_counter() - started))
         floor_rates.append(_storage_floor(floor_db, docs, pages, minhashes))
     started = time.perf_counter()
-    refresh_derived(db)
+    refresh_derived(db, find_duplicates=find_duplicates)
     derived_s = time.perf_counter() - started
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()

@@ -1,4 +1,8 @@
-"""Thin Scrapy wrappers around the Scrapy-free pipeline: normalize, then store."""
+"""Thin Scrapy wrappers around the Scrapy-free pipeline: normalize, then store.
+
+A page that fails to normalize costs that page only: the failure is recorded in
+``fetch_events`` with its reason (the run becomes ``partial``) and the crawl goes on.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,13 @@ from scrapy.exceptions import DropItem
 from citynews.crawler.state import get_state
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
+from citynews.storage.store import LOST_OUTCOMES, SourceConfig, one_line
 
 # Fewer words than this is navigation leaking through, not an article or event: after a
 # redesign such pages must count as "no content", so the source shows as broken.
 MIN_WORDS = 15
+# Outcome of a fetched page that normalization failed on (one of LOST_OUTCOMES).
+NORMALIZE_FAILED = LOST_OUTCOMES[0]
 
 
 @cache
@@ -36,28 +43,38 @@ class NormalizePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
-        doc = self.normalizer(
-            adapter["html"],
-            adapter["url"],
-            source=adapter["source"],
-            home_region=adapter.get("home_region"),
-            hints=adapter.get("hints"),
-            tree=adapter.pop("tree", None),
-        )
+        try:
+            doc = self.normalizer(
+                adapter["html"],
+                adapter["url"],
+                source=adapter["source"],
+                home_region=adapter.get("home_region"),
+                hints=adapter.get("hints"),
+                tree=adapter.pop("tree", None),
+            )
+        except Exception as exc:
+            # A bug or a page no rule foresaw: recorded with its reason, the crawl goes on.
+            self._record(adapter, NORMALIZE_FAILED, one_line(exc))
+            raise DropItem(f"normalizing failed: {adapter['url']}") from None
         if doc.kind == "listing":
             raise DropItem(f"listing page, not a document: {doc.url}")
         if not doc.title or len(doc.text.split()) < MIN_WORDS:
-            state = get_state(self.crawler)
-            state.store.record_fetch(
-                run_id=state.run_id,
-                source=adapter["source"],
-                url=adapter["url"],
-                outcome="no-content",
-                error=f"no title or fewer than {MIN_WORDS} words of main text",
+            self._record(
+                adapter, "no-content", f"no title or fewer than {MIN_WORDS} words of main text"
             )
             raise DropItem(f"no title or main text extracted: {adapter['url']}")
         adapter["document"] = doc
         return item
+
+    def _record(self, adapter: ItemAdapter, outcome: str, error: str) -> None:
+        state = get_state(self.crawler)
+        state.store.record_fetch(
+            run_id=state.run_id,
+            source=adapter["source"],
+            url=adapter["url"],
+            outcome=outcome,
+            error=error,
+        )
 
 
 class StoragePipeline:
@@ -71,11 +88,18 @@ class StoragePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         doc = adapter["document"]
+        hints = adapter.get("hints")
+        # What the document was normalized with, so that re-processing can do it again.
+        config = SourceConfig.of(
+            adapter["source"], adapter.get("home_region"), hints.selectors if hints else {}
+        )
         get_state(self.crawler).store.add(
             doc,
             raw_html=adapter["html"].encode("utf-8"),
             http=adapter.get("http"),
             minhash=dedup.signature(doc.text),
+            config=config,
+            hints=hints,
         )
         return {"url": doc.url, "title": doc.title, "kind": doc.kind}
 

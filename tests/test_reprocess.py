@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -89,6 +90,51 @@ def test_reprocess_with_unchanged_rules_changes_nothing(crawled, tmp_path):
     assert int(match.group(1)) == len(before["documents"]) and match.group(2) == "0"
     for table in ("document_topics", "document_places", "events"):
         assert query(db, f"select * from {table} order by 1, 2") == before[table], table
+
+
+def test_reprocess_uses_the_configuration_the_pages_were_crawled_with(crawled, tmp_path):
+    """Without --sources (the default sources file knows none of the sample portals) and with
+    a sources file that moved a portal's home region: nothing changes, the feeds stay as they
+    were, and the source-home place links are kept."""
+    db = copy_db(crawled, tmp_path / "c.db")
+    feeds = tmp_path / "feeds"
+    assert run_cli("feeds", "--db", str(db), "--out", str(feeds)).returncode == 0
+    files = {p: p.read_bytes() for p in feeds.rglob("*") if p.is_file()}
+    homes = query(
+        db, "select document_id, ags from document_places where role = 'source-home' order by 1"
+    )
+    assert homes
+    moved = tmp_path / "sources.toml"
+    text = SAMPLE_SOURCES.read_text(encoding="utf-8")
+    moved.write_text(re.sub(r'home_region = "\d+"', 'home_region = "09162"', text), "utf-8")
+    for args in ((), ("--sources", str(moved))):
+        result = run_cli("reprocess", "--db", str(db), *args)
+        assert result.returncode == 0, result.stderr[-3000:]
+        match = SUMMARY.match(result.stdout.strip())
+        assert match and match.group(2) == "0", result.stdout
+    assert (
+        query(
+            db, "select document_id, ags from document_places where role = 'source-home' order by 1"
+        )
+        == homes
+    )
+    rebuilt = run_cli("feeds", "--db", str(db), "--out", str(feeds))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert " 0 files written" in rebuilt.stdout, rebuilt.stdout
+    assert {p: p.read_bytes() for p in feeds.rglob("*") if p.is_file()} == files
+
+
+def test_documents_remember_their_source_configuration(crawled):
+    rows = query(
+        crawled,
+        "select d.source, c.source, c.home_region, d.crawl_hints from documents d"
+        " join source_configs c on c.key = d.source_config",
+    )
+    assert len(rows) == query(crawled, "select count(*) from documents")[0][0]
+    config = load_sources(SAMPLE_SOURCES)
+    for source, recorded, home_region, hints in rows:
+        assert recorded == source and home_region == config.sources[source].home_region
+        assert json.loads(hints)["kind"] in ("article", "event", None)
 
 
 def test_reprocess_after_a_taxonomy_change_updates_topics_without_network(

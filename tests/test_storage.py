@@ -1,12 +1,20 @@
+import re
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+import sqlite_utils
 
+import citynews.storage
 from citynews.config import Source
 from citynews.errors import InputError
 from citynews.model import BERLIN, Document, Event, Place, TopicMatch
 from citynews.storage.store import (
+    MIGRATIONS,
+    RunStats,
+    StorageWriteError,
     Store,
     abort_stale_runs,
     document_id,
@@ -145,15 +153,28 @@ def test_missing_and_bad_database(tmp_path):
         open_db(bad)
 
 
-def test_a_failing_batch_leaves_nothing_half_written(store):
+def test_a_document_that_cannot_be_stored_costs_that_document_only(store):
+    run = store.start_run("alpha")
     broken = make_doc(3)
     broken.events[0].start = datetime(2026, 3, 17, 9, 0)  # naive: refused when written
     store.add(make_doc(1), raw_html=b"x")
     store.add(broken, raw_html=b"x")
-    with pytest.raises(ValueError, match="naive datetime"):
-        store.flush()
-    assert counts(store.db) == dict.fromkeys(counts(store.db), 0)
-    assert store.db["pages"].count == 0
+    store.add(make_doc(2), raw_html=b"x")
+    store.flush()
+    stored = {row["url"] for row in store.db["documents"].rows}
+    assert stored == {make_doc(1).url, make_doc(2).url}
+    # Nothing of the broken document is half-written: no page, no event, no topic row.
+    assert store.db["pages"].count == 2
+    broken_id = document_id(broken.url)
+    for table in ("events", "document_topics", "document_places"):
+        assert store.db[table].count_where("document_id = ?", [broken_id]) == 0
+    failures = list(store.db.query("select run_id, url, outcome, error from fetch_events"))
+    assert failures == [
+        {"run_id": run, "url": broken.url, "outcome": "store-failed", "error": failures[0]["error"]}
+    ]
+    assert "naive datetime" in failures[0]["error"]
+    stats = store.stats["alpha"]
+    assert (stats.new, stats.errors) == (2, 1)
 
 
 def test_a_url_is_known_only_once_its_page_is_stored(store):
@@ -244,7 +265,7 @@ def test_search_index_follows_changed_titles_and_texts(store):
 
 def test_updated_at_moves_only_with_content_and_last_seen_always(store, monkeypatch):
     days = iter(["2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z"])
-    monkeypatch.setattr("citynews.storage.store.now_utc", lambda: next(days))
+    monkeypatch.setattr("citynews.storage.writer.now_utc", lambda: next(days))
     seen = []
     for doc in (make_doc(1), make_doc(1), make_doc(1, title="Neuer Titel")):
         store.add(doc, raw_html=b"x", fetched_at="2026-03-01T09:00:00Z")
@@ -281,4 +302,124 @@ def test_a_crawl_commits_every_fetch_batch_however_large_the_document_batch(tmp_
     assert db["documents"].count == 0
     store.record_fetch(run_id=run, source="alpha", url=make_doc(2).url, outcome="timeout")
     assert (db["documents"].count, db["fetch_events"].count) == (1, 2)
+    db.close()
+
+
+def test_an_old_database_gains_the_new_columns_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    old["_migrations"].create({"version": int, "applied_at": str}, pk="version")
+    for version, step in enumerate(MIGRATIONS[:2], start=1):
+        step(old)
+        old["_migrations"].insert({"version": version, "applied_at": "2026-01-01T00:00:00Z"})
+    old["sources"].insert({"name": "alpha"})
+    old["documents"].insert({"id": "d1", "url": "http://alpha.example/1", "source": "alpha"})
+    old["events"].insert({"id": "e1", "document_id": "d1", "title": "Alt", "start": "2026-03-01"})
+    old.close()
+    db = open_db(path)
+    columns = {c.name for c in db["events"].columns}
+    assert {"status", "registration_deadline", "provenance", "uid", "url", "organizer"} <= columns
+    assert {"source_config", "crawl_hints"} <= {c.name for c in db["documents"].columns}
+    assert db["events"].get("e1")["title"] == "Alt"
+    db.close()
+
+
+def test_new_event_fields_are_stored(store):
+    event = Event(
+        "Stadtratssitzung",
+        datetime(2026, 5, 6, 16, 0, tzinfo=BERLIN),
+        source="oparl",
+        status="postponed",
+        registration_deadline=date(2026, 5, 1),
+        provenance="https://ratsinfo.example/oparl/meeting/7",
+        uid="meeting-7",
+        url="https://ratsinfo.example/meeting/7",
+        organizer="Stadtrat",
+        description="Öffentliche Sitzung",
+    )
+    store.add(make_doc(1, events=[event]), raw_html=b"x")
+    store.flush()
+    row = next(store.db["events"].rows)
+    assert {k: row[k] for k in ("status", "registration_deadline", "uid", "organizer")} == {
+        "status": "postponed",
+        "registration_deadline": "2026-05-01",
+        "uid": "meeting-7",
+        "organizer": "Stadtrat",
+    }
+    assert row["provenance"].endswith("/meeting/7") and row["description"] == "Öffentliche Sitzung"
+    assert row["url"] == "https://ratsinfo.example/meeting/7"
+
+
+def test_an_event_with_a_uid_is_updated_when_its_date_and_title_change(store):
+    def meeting(day: int, title: str) -> Event:
+        return Event(title, datetime(2026, 5, day, 16, 0, tzinfo=BERLIN), source="ical", uid="m-7")
+
+    store.add(make_doc(1, events=[meeting(6, "Bauausschuss")]), raw_html=b"x")
+    store.flush()
+    store.add(make_doc(1, events=[meeting(13, "Bauausschuss (verlegt)")]), raw_html=b"x")
+    store.flush()
+    rows = list(store.db.query("select title, start, sequence from events"))
+    assert rows == [
+        {"title": "Bauausschuss (verlegt)", "start": "2026-05-13T16:00:00+02:00", "sequence": 1}
+    ]
+
+
+def test_occurrences_of_a_recurring_event_stay_apart(store):
+    weekly = [
+        Event("Sprechstunde", datetime(2026, 5, d, 10, 0, tzinfo=BERLIN), uid="s-1")
+        for d in (4, 11)
+    ]
+    store.add(make_doc(1, events=weekly), raw_html=b"x")
+    store.flush()
+    assert store.db["events"].count == 2
+
+
+def test_a_read_only_database_fails_in_one_line_and_counts_nothing(tmp_path):
+    path = tmp_path / "ro.db"
+    open_db(path).close()
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    store = Store(db)
+    store.stats["alpha"] = RunStats()
+    store.add(make_doc(1), raw_html=b"x")
+    with pytest.raises(StorageWriteError, match="readonly") as raised:
+        store.flush()
+    assert "\n" not in str(raised.value)
+    assert store.stats["alpha"].new == 0
+    assert store.write_error
+    store.add(make_doc(2), raw_html=b"x")  # nothing more is buffered once the database failed
+    store.flush()
+    db.close()
+
+
+def test_a_database_fault_calls_the_crawls_handler_instead_of_raising(tmp_path):
+    path = tmp_path / "ro.db"
+    open_db(path).close()
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    store = Store(db)
+    reasons = []
+    store.on_write_error = reasons.append
+    store.record_fetch(run_id=None, source="alpha", url="http://alpha.example/", outcome="ok")
+    store.flush()
+    assert len(reasons) == 1 and "readonly" in reasons[0]
+    db.close()
+
+
+def test_storage_imports_no_normalizer():
+    storage = Path(citynews.storage.__file__).parent
+    offenders = [
+        p.name
+        for p in storage.glob("*.py")
+        if re.search(r"^\s*(from|import) citynews\.normalize", p.read_text("utf-8"), re.M)
+    ]
+    assert offenders == []
+
+
+def test_reference_writes_to_a_read_only_database_are_one_line(tmp_path):
+    path = tmp_path / "ro.db"
+    open_db(path).close()
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(StorageWriteError, match="^database write failed: .*readonly"):
+        Store(db).upsert_sources([SOURCE])
+    with pytest.raises(StorageWriteError, match="readonly"):
+        Store(db).start_run("alpha")
     db.close()

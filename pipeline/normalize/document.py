@@ -18,6 +18,7 @@ from citynews.normalize import events as events_mod
 from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
+from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
 from citynews.normalize.extract import extract_page
 
 EVENT_TOPIC = "veranstaltungen"
@@ -56,7 +57,11 @@ class Normalizer:
         hints: Hints | None = None,
         tree: Any = None,
     ) -> Document:
-        page = extract_page(html, url, hints=hints, tree=tree)
+        if markup_needs_cleaning(html):
+            # Cleaned once here, before parsing: a tree parsed from the raw markup is dropped.
+            html, tree = clean_markup(html), None
+        # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
+        page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
         return self.from_page(page, source=source, home_region=home_region)
 
     def from_page(

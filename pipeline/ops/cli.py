@@ -158,8 +158,15 @@ def _crawl(
 ) -> dict[str, Any]:
     """Crawl under the database lock, then refresh derived data; return the summary."""
     from citynews.crawler.run import run_crawl
+    from citynews.normalize.dedup import find_duplicates
     from citynews.normalize.topics import load_taxonomy
-    from citynews.storage.store import Store, abort_stale_runs, open_db, refresh_derived
+    from citynews.storage.store import (
+        LOST_OUTCOMES,
+        Store,
+        abort_stale_runs,
+        open_db,
+        refresh_derived,
+    )
 
     selected = config.select(list(names))
     started = time.monotonic()
@@ -174,7 +181,7 @@ def _crawl(
             selected, db_path=db_path, crawler_settings=config.crawler, full=full, proxy=proxy
         )
         db = open_db(db_path)
-        refresh_derived(db)
+        refresh_derived(db, find_duplicates=find_duplicates)
         statuses = {
             row["source"]: row["status"]
             for row in db.query(
@@ -183,7 +190,11 @@ def _crawl(
             )
         }
         db.close()
-    failed = [name for name in results if statuses.get(name) in ("failed", "aborted")]
+    failed = [
+        name
+        for name, s in results.items()
+        if statuses.get(name) in ("failed", "aborted") or s.write_error
+    ]
     return {
         "sources": len(results),
         "pages": sum(s.pages for s in results.values()),
@@ -193,6 +204,8 @@ def _crawl(
         "events": sum(s.events for s in results.values()),
         "errors": sum(s.errors for s in results.values()),
         "failed": failed,
+        # Fetched pages whose document could not be normalized or stored (see fetch_events).
+        "lost": sum(s.outcomes.get(o, 0) for s in results.values() for o in LOST_OUTCOMES),
         "seconds": round(time.monotonic() - started, 1),
         "per_source": {
             name: {
@@ -239,7 +252,7 @@ def crawl(
     config = load_sources(sources_path)
     summary = _crawl(config, names, db_path=db_path, full=full, proxy=proxy)
     click.echo(json.dumps(summary) if as_json else _summary_line(summary))
-    if summary["failed"]:
+    if summary["failed"] or summary["lost"]:
         sys.exit(EXIT_FAILED)
 
 

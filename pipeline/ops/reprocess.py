@@ -26,7 +26,14 @@ from citynews.model import Hints, parse_iso
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.ops.lock import crawl_lock
-from citynews.storage.store import Store, open_db, refresh_derived, stored_pages
+from citynews.storage.store import (
+    SourceConfig,
+    Store,
+    count_pages,
+    open_db,
+    refresh_derived,
+    stored_pages,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -59,17 +66,27 @@ def since_key(since: date | str | None) -> str | None:
         raise InputError(f"--since must be a date YYYY-MM-DD, got {since!r}") from None
 
 
-def _hints(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None]:
-    """What the crawl knew about the page: the source's patterns and selectors, the feed entry."""
-    source = config.sources.get(row["source"]) if config else None
-    hints = Hints(kind=(source.page_kind(row["url"]) if source else None) or row["kind"])
-    if source:
-        hints.selectors = dict(source.selectors)
-    if row["published_source"] == "feed":
+def _context(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None, SourceConfig]:
+    """What the crawl knew when it normalized the page: the recorded source configuration and
+    hints when the document has them, else the configured source's (older databases)."""
+    recorded = row["config"]
+    source = None if recorded else (config.sources.get(row["source"]) if config else None)
+    if recorded:
+        home_region, selectors = recorded["home_region"], recorded["selectors"]
+    else:
+        home_region = source.home_region if source else None
+        selectors = dict(source.selectors) if source else {}
+    known = row["hints"] or {}
+    kind = known.get("kind") if row["hints"] else (source.page_kind(row["url"]) if source else None)
+    hints = Hints(kind=kind or row["kind"], selectors=dict(selectors))
+    if row["hints"]:
+        hints.title = known.get("title")
+        hints.published = parse_iso(known.get("published"))
+    elif row["published_source"] == "feed":
         # The feed's date and title are not in the page; the stored ones came from the feed.
         hints.published = parse_iso(row["published"])
         hints.title = row["title"]
-    return hints, source.home_region if source else None
+    return hints, home_region, SourceConfig.of(row["source"], home_region, selectors)
 
 
 def reprocess(
@@ -103,11 +120,11 @@ def reprocess(
         try:
             store = Store(writer)
             store.upsert_topics(normalizer.taxonomy.topics)
-            total = _count(reader, source, since)
+            total = count_pages(reader, source=source, since=since)
             for row in stored_pages(reader, source=source, since=since):
                 result.documents += 1
                 row.update(_document_fields(reader, row["id"]))
-                hints, home_region = _hints(row, config)
+                hints, home_region, source_config = _context(row, config)
                 # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
                 doc = normalizer(
                     row["html"].decode("utf-8", errors="replace"),
@@ -132,6 +149,8 @@ def reprocess(
                             "last_modified": row["last_modified"],
                         },
                         minhash=dedup.signature(doc.text),
+                        config=source_config,
+                        hints=hints if row["hints"] else None,
                     )
                 if progress:
                     progress(result.documents, total)
@@ -139,7 +158,7 @@ def reprocess(
             stats = store.stats.values()
             result.updated = sum(s.updated + s.new for s in stats)
             result.unchanged = sum(s.unchanged for s in stats)
-            refresh_derived(writer)
+            refresh_derived(writer, find_duplicates=dedup.find_duplicates)
         finally:
             reader.conn.close()
             writer.conn.close()
@@ -152,15 +171,3 @@ def _document_fields(db: sqlite_utils.Database, doc_id: str) -> dict:
         "select title, published, published_source from documents where id = ?", [doc_id]
     ).fetchone()
     return dict(zip(("title", "published", "published_source"), row, strict=True))
-
-
-def _count(db: sqlite_utils.Database, source: str | None, since: str | None) -> int:
-    sql = "select count(*) from pages p join documents d on d.id = p.document_id where 1=1"
-    params: list[str] = []
-    if source:
-        sql += " and d.source = ?"
-        params.append(source)
-    if since:
-        sql += " and coalesce(d.published_utc, d.first_seen) >= ?"
-        params.append(since)
-    return db.execute(sql, params).fetchone()[0]
