@@ -366,6 +366,28 @@ def test_tree_argument_and_bytes_decoding() -> None:
     assert from_bytes == from_tree
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # Valid UTF-8 wins over a wrong declaration.
+        ('<meta charset="iso-8859-1"><p>Straße</p>'.encode(), "<p>Straße</p>"),
+        # Declared ISO-8859-1 reads as Windows-1252, as browsers do: 0x84/0x93 are quotes.
+        (b'<meta charset="iso-8859-1"><p>\x84Markt\x93 \xfcber</p>', "<p>„Markt“ über</p>"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">'
+            b"<p>\xa4 5</p>",
+            "<p>€ 5</p>",
+        ),
+        (b'<?xml version="1.0" encoding="windows-1252"?><p>\x80</p>', "<p>€</p>"),
+        # No declaration, or an unknown one: Windows-1252.
+        (b"<p>Gr\xfc\xdfe</p>", "<p>Grüße</p>"),
+        (b'<meta charset="x-unknown"><p>\xe4</p>', "<p>ä</p>"),
+    ],
+)
+def test_decode_html(data: bytes, expected: str) -> None:
+    assert decode_html(data).endswith(expected)
+
+
 def test_empty_page() -> None:
     result = extract_page("", "https://www.example.de/leer")
     assert result.published is None

@@ -7,29 +7,26 @@ from typing import Any
 
 import lxml.html
 from lxml import etree
+from w3lib.encoding import html_to_unicode
 
 __all__ = ["decode_html", "parse_html"]
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
 
 
 def decode_html(data: bytes) -> str:
-    """Bytes as text: UTF-8 when valid, else the declared charset, else Windows-1252."""
+    """Bytes as text: UTF-8 when valid, else as a browser reads them (w3lib).
+
+    Valid UTF-8 wins over a declared charset: pages and servers often declare ISO-8859-1 for
+    UTF-8 content. Otherwise w3lib follows the byte-order mark, then the ``<meta>`` or XML
+    declaration with the WHATWG aliases (ISO-8859-1 reads as Windows-1252, as in browsers),
+    then Windows-1252, the default of German pages without a declaration.
+    """
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        try:
-            return data.decode(m.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
+        return html_to_unicode(None, data, default_encoding="cp1252")[1]
 
 
 def _html_parser(**options: Any) -> etree.HTMLParser:
