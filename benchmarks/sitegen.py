@@ -25,7 +25,8 @@ from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from citynews.model import BERLIN
 
 PER_LISTING = 20
 MIN_BYTES = 50_000
@@ -251,7 +252,6 @@ EVENT_SENTENCES = (
     "Die Informationsveranstaltung findet am {date} um {hour} Uhr {venue} in {town} statt.",
     "Ein Workshop für Interessierte folgt am {weekday}, {date}, von {hour} bis 18 Uhr.",
 )
-BERLIN = ZoneInfo("Europe/Berlin")
 CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border", "display")
 
 
