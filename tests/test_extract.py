@@ -395,6 +395,7 @@ def test_empty_page() -> None:
     assert result.url == "https://www.example.de/leer"
 
 
+@pytest.mark.slow  # ~30 s: every German page of htmldate-eval
 def test_corpus_german_date_accuracy_beats_htmldate() -> None:
     corpus = SHARED / "corpus" / "htmldate-eval"
     if not corpus.is_dir():
