@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -40,16 +41,6 @@ def _text(sentences: str, length: int = 3000) -> str:
     return (sentences * (length // len(sentences) + 1))[:length]
 
 
-def _seconds(fn: Any, runs: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - started)
-    return out
-
-
 def _dedup_inputs(n: int, seed: int) -> list[tuple[str, bytes, None]]:
     rng = np.random.default_rng(seed)
     matrix = rng.integers(0, 2**32, size=(n, NUM_PERM), dtype=np.uint32)
@@ -68,13 +59,18 @@ def _similar_inputs(stories: int, copies: int, seed: int) -> list[tuple[str, byt
     return [(f"d{i:05d}", matrix[i].tobytes(), None) for i in range(len(matrix))]
 
 
-def case_micro(quick: bool) -> dict[str, Any]:
-    """Figures of the four micro measurements (smaller inputs with ``quick``)."""
+def case_micro(
+    quick: bool, timed_runs: Callable[[Callable[[], Any], int], list[float]]
+) -> dict[str, Any]:
+    """Figures of the four micro measurements (smaller inputs with ``quick``).
+
+    ``timed_runs(fn, runs)`` is run.py's timer: seconds of ``runs`` calls after a warm-up.
+    """
     dates_text = _text(_DATES_TEXT)
-    dates = _seconds(lambda: find_dates(dates_text, reference=date(2025, 5, 19)), 5)
+    dates = timed_runs(lambda: find_dates(dates_text, reference=date(2025, 5, 19)), 5)
     taxonomy = load_taxonomy()
     topics_text = _text(_TOPICS_TEXT)
-    topics = _seconds(lambda: tag("Stadt baut digitalen Zwilling aus", topics_text, taxonomy), 30)
+    topics = timed_runs(lambda: tag("Stadt baut digitalen Zwilling aus", topics_text, taxonomy), 30)
     items = _dedup_inputs(10_000 if quick else 100_000, seed=11)
     started = time.perf_counter()
     find_duplicates(items)

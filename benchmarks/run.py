@@ -796,7 +796,7 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
 def micro_case(report: Report, *, quick: bool) -> dict[str, Any]:
     from micro import case_micro
 
-    figures = case_micro(quick)
+    figures = case_micro(quick, timed_runs)
     report.row(
         "5 micro", "German dates, 3,000 characters", stats(figures["find_dates_ms_runs"]), "ms"
     )
