@@ -263,6 +263,3 @@ def event_details(details: Details, text: str, title: str | None) -> str:
         for line in _detail_lines(details.element)
         if line not in flat and not (headline and norm_text(line) == headline)
     )
-
-
-# --- entry point ---------------------------------------------------------------------------
