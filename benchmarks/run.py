@@ -3,7 +3,7 @@
     python benchmarks/run.py            # full run (make bench), a few minutes
     python benchmarks/run.py --quick    # tiny inputs, for the smoke test
     python benchmarks/run.py --profile  # also: where citynews' extraction time goes (cProfile)
-    python benchmarks/run.py --only extraction   # one group of cases: extraction, crawl, storage
+    python benchmarks/run.py --only extraction   # one group: extraction, crawl, storage, micro
 
 Shared machines are noisy, so every figure that matters is a ratio of two measurements taken in
 the same run; each figure is the median over repetitions with min and max. Cases:
@@ -14,6 +14,8 @@ the same run; each figure is the median over repetitions with min and max. Cases
 3. storage     100,000 synthetic documents through ``Store``, then the analyst views
 4. feeds       ``build_feeds`` over that database
 5. memory      peak RSS of the 2,000- and a 10,000-article crawl
+6. micro       dates, topics and near-duplicates on fixed inputs: the speed and memory
+               bounds that unit tests do not assert (benchmarks/micro.py)
 
 Results go to ``benchmarks/results/latest.json`` (or ``--out``).
 """
@@ -101,7 +103,7 @@ QUICK = Sizes(
 
 # Groups of cases for --only: each group's cases share inputs (the memory case reads the
 # crawl's children, the feeds case the storage case's database).
-GROUPS = ("extraction", "crawl", "storage")
+GROUPS = ("extraction", "crawl", "storage", "micro")
 
 # Targets: (case, key in the case's results, comparison, bound, label).
 TARGETS = (
@@ -123,6 +125,10 @@ TARGETS = (
     ("feeds", "build_s", "<", 5.0, "all feeds + calendars s"),
     ("memory", "peak_rss_mb_long", "<", 500.0, "peak RSS long crawl MB"),
     ("memory", "growth", "<", 1.25, "peak RSS long ÷ short crawl"),
+    ("micro", "find_dates_ms", "<", 3.0, "German dates in 3,000 characters ms (best of 5)"),
+    ("micro", "tag_ms", "<", 2.0, "topics of 3,000 characters ms"),
+    ("micro", "dedup_s", "<", 5.0, "near-duplicates of 100,000 signatures s"),
+    ("micro", "dedup_peak_mb", "<", 40.0, "near-duplicate search peak MB (10,000 similar)"),
 )
 
 
@@ -788,6 +794,21 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
 # --- main ---------------------------------------------------------------------------------------
 
 
+def micro_case(report: Report, *, quick: bool) -> dict[str, Any]:
+    from micro import case_micro
+
+    figures = case_micro(quick, timed_runs)
+    report.row(
+        "5 micro", "German dates, 3,000 characters", stats(figures["find_dates_ms_runs"]), "ms"
+    )
+    report.row("5 micro", "topics, 3,000 characters", stats(figures["tag_ms_runs"]), "ms")
+    label = f"near-duplicates of {figures['dedup_items']:,} signatures"
+    report.row("5 micro", label, stats([figures["dedup_s"]]), "s")
+    label = f"near-duplicate peak, {figures['dedup_similar_items']:,} similar"
+    report.row("5 micro", label, stats([figures["dedup_peak_mb"]]), "MB")
+    return figures
+
+
 def verdicts(cases: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for case, key, op, bound, label in TARGETS:
@@ -865,6 +886,8 @@ def main(argv: list[str] | None = None) -> int:
             storage, db = step("storage", lambda: case_storage(sizes, work, report))
             cases["storage"] = storage
             cases["feeds"] = step("feeds", lambda: case_feeds(sizes, db, work, report))
+        if "micro" in args.only:
+            cases["micro"] = step("micro", lambda: micro_case(report, quick=args.quick))
     results = verdicts(cases)
     report.print_table(results)
     crawl = cases.get("crawl")

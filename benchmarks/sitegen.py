@@ -19,13 +19,12 @@ import random
 import re
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from zoneinfo import ZoneInfo
+
+from citynews.model import BERLIN
+from citynews.sample.httpserver import Action, LocalServer, RequestHandler, send
 
 PER_LISTING = 20
 MIN_BYTES = 50_000
@@ -251,7 +250,6 @@ EVENT_SENTENCES = (
     "Die Informationsveranstaltung findet am {date} um {hour} Uhr {venue} in {town} statt.",
     "Ein Workshop für Interessierte folgt am {weekday}, {date}, von {hour} bis 18 Uhr.",
 )
-BERLIN = ZoneInfo("Europe/Berlin")
 CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border", "display")
 
 
@@ -609,40 +607,21 @@ class BenchSite:
         return listings + [self.meta(n).url_path for n in range(self.pages)]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: without this, Nagle + delayed ACK stall each one.
-    disable_nagle_algorithm = True
-    server: _SiteServer
+def _site_action(site: BenchSite, cache: dict[str, bytes | None]) -> Action:
+    """Answers every request of the benchmark portal: robots.txt, pages, 404."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
-        path = self.path.split("?", 1)[0]
+    def act(handler: RequestHandler) -> None:
+        path = handler.path.split("?", 1)[0]
         if path == "/robots.txt":
-            body, ctype, status = b"User-agent: *\nDisallow:\n", "text/plain", 200
+            send(handler, 200, b"User-agent: *\nDisallow:\n", "text/plain")
+            return
+        page = cache.get(path) or site.render(path)
+        if page is None:
+            send(handler, 404, b"<html><body>Nicht gefunden</body></html>", "text/html")
         else:
-            page = self.server.cache.get(path) or self.server.site.render(path)
-            if page is None:
-                body, ctype, status = b"<html><body>Nicht gefunden</body></html>", "text/html", 404
-            else:
-                body, ctype, status = page, "text/html; charset=utf-8", 200
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            send(handler, 200, page, "text/html; charset=utf-8")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
-        pass
-
-
-class _SiteServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-    def __init__(self, site: BenchSite) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.site = site
-        self.cache: dict[str, bytes | None] = {}
+    return act
 
 
 class SiteServer:
@@ -688,15 +667,12 @@ class SiteServer:
 def serve(pages: int, *, prerender: bool) -> None:
     """Serve a site until stdin closes; print the base URL once ready."""
     site = BenchSite(pages)
-    server = _SiteServer(site)
-    if prerender:
-        server.cache = {path: site.render(path) for path in site.paths()}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
-    sys.stdin.read()
-    server.shutdown()
-    server.server_close()
+    cache = {path: site.render(path) for path in site.paths()} if prerender else {}
+    # Headers and body go out in two writes: without nodelay, Nagle + delayed ACK stall each.
+    server = LocalServer(fallback=_site_action(site, cache), nodelay=True, backlog=64)
+    with server:
+        print(server.base_url, flush=True)
+        sys.stdin.read()
 
 
 if __name__ == "__main__":

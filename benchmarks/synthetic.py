@@ -12,16 +12,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sitegen import ACTORS, NOUNS, SENTENCES, STATES, SUBJECTS, TOWNS, VENUES, meta_words
 
 from citynews.config import Source
-from citynews.model import Document, Event, Place, TopicMatch
+from citynews.model import BERLIN, EVENT_TOPIC, Document, Event, Place, TopicMatch
 from citynews.normalize.gazetteer import load_gazetteer
 from citynews.normalize.topics import load_taxonomy
 
-BERLIN = ZoneInfo("Europe/Berlin")
 SOURCE_NAMES = ("kommune21", "stadt-und-werk", "smart-city-dialog", "halle", "dlr")
 
 
@@ -102,7 +100,7 @@ class DocumentFactory:
             )
             for e in municipalities
         ]
-        self.topics = [t.slug for t in load_taxonomy().topics if t.slug != "veranstaltungen"]
+        self.topics = [t.slug for t in load_taxonomy().topics if t.slug != EVENT_TOPIC]
 
     def document(self, i: int) -> Document:
         rng = self.rng
@@ -140,7 +138,7 @@ class DocumentFactory:
                     place=place,
                 )
             )
-            topics.append(TopicMatch("veranstaltungen", 1.0, "has-event", [str(start_day)]))
+            topics.append(TopicMatch(EVENT_TOPIC, 1.0, "has-event", [str(start_day)]))
         title = f"{rng.choice(TOWNS)}: {rng.choice(SUBJECTS)} – {rng.choice(NOUNS)} {i}"
         return Document(
             url=f"http://{source}.example/aktuelles/{i}.html",

@@ -4,7 +4,8 @@ BOT_NAME = "citynews"
 SPIDER_MODULES = ["citynews.crawler.spiders"]
 NEWSPIDER_MODULE = "citynews.crawler.spiders"
 
-USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
+from citynews.model import USER_AGENT  # noqa: E402, F401 - a Scrapy setting, defined once
+
 ROBOTSTXT_OBEY = True
 
 # Politeness: at most two requests per domain at once, AutoThrottle adapts to the server.

@@ -19,12 +19,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citynews.model import EVENT_TOPIC
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 LABELLED = REPO_ROOT / "eval" / "labelled" / "texts.toml"
-EVENT_TOPIC = "veranstaltungen"
 
 
 @dataclass

@@ -48,9 +48,9 @@ from citynews.feeds.common import (
     write_if_changed,
 )
 from citynews.model import BERLIN
+from citynews.model import EVENT_TOPIC as EVENTS_SLUG
 from citynews.storage.analytics import STATES
 
-EVENTS_SLUG = "veranstaltungen"
 GROUPS = {
     "gesamt": "Gesamt",
     "themen": "Themen",

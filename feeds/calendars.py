@@ -34,12 +34,12 @@ from citynews.feeds.common import (
     utc_text,
 )
 from citynews.model import BERLIN, parse_iso
+from citynews.model import EVENT_TOPIC as EVENTS_TOPIC
 
 ALL_EVENTS_SLUG = "alle-termine"
 PAST_DAYS = 90
 MAX_EVENTS = 5000
 PRODID = "-//citynews//citynews Termine//DE"
-EVENTS_TOPIC = "veranstaltungen"
 TZID = "Europe/Berlin"
 _END = b"END:VCALENDAR\r\n"
 _SELECT = (

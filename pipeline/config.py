@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from citynews.errors import ConfigError
+from citynews.model import USER_AGENT as DEFAULT_USER_AGENT
 from citynews.paths import PACKAGE_DATA, default_db, default_feeds_dir, default_sources
 
 DEFAULT_SOURCES = default_sources()
@@ -22,7 +23,6 @@ DEFAULT_FEEDS_DIR = default_feeds_dir()
 
 KINDS = ("feed", "sitemap", "listing")
 SELECTOR_KEYS = ("title", "content", "date")
-DEFAULT_USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
 
 
 @dataclass(frozen=True)

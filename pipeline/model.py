@@ -11,7 +11,12 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+# The one time zone, the one event topic slug and the one user agent of the code base.
 BERLIN = ZoneInfo("Europe/Berlin")
+# Slug of the events topic (data/topics.toml): the normalizer assigns it from the events a
+# document announces, never by keywords.
+EVENT_TOPIC = "veranstaltungen"
+USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
 
 Kind = Literal["article", "event", "listing"]
 PlaceKind = Literal["municipality", "district", "state"]

@@ -13,6 +13,22 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Subprocess-heavy files, marked slow here so that `make test-fast` (-m "not slow") stays
+# under a minute; end-to-end files mark themselves with ``pytestmark = pytest.mark.slow``.
+# `make test` runs everything.
+SLOW_FILES = frozenset(
+    {
+        "test_bench_smoke.py",  # the benchmark script on tiny inputs: ~90 s
+        "test_cli.py",  # one `citynews` child process per test
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
 
 def run_cli(*args: str, timeout: float = 240, **kwargs) -> subprocess.CompletedProcess:
     """Run the real `citynews` command in a child process (one reactor per process)."""

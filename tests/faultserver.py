@@ -7,51 +7,10 @@ body shorter than its Content-Length. Unknown paths answer 404 (robots.txt too: 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import socket
-import threading
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-Action = Callable[["_Handler"], None]
-HTML = "text/html; charset=utf-8"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.0"  # one request per connection: close-delimited bodies work
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self.server.owner.requests.append(self.path)
-        action = self.server.owner.routes.get(self.path.split("?", 1)[0])
-        if action is None:
-            send(self, 404, b"not found", "text/plain")
-            return
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            action(self)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # quiet tests
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: FaultServer
-
-
-def send(
-    handler: _Handler, status: int, body: bytes, content_type: str = HTML, **headers: str
-) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in headers.items():
-        handler.send_header(name.replace("_", "-"), value)
-    handler.end_headers()
-    handler.wfile.write(body)
-
+from citynews.sample.httpserver import HTML, Action, LocalServer, RequestHandler, send
 
 # --- actions ----------------------------------------------------------------------------------
 
@@ -61,8 +20,8 @@ def page(
 ) -> Action:
     data = body.encode("utf-8") if isinstance(body, str) else body
 
-    def act(handler: _Handler) -> None:
-        if delay and handler.server.owner.stopping.wait(delay):
+    def act(handler: RequestHandler) -> None:
+        if delay and handler.owner.stopping.wait(delay):
             return
         send(handler, status, data, content_type)
 
@@ -72,8 +31,8 @@ def page(
 def hang(seconds: float) -> Action:
     """Accept the request and say nothing for this long (longer than the download timeout)."""
 
-    def act(handler: _Handler) -> None:
-        handler.server.owner.stopping.wait(seconds)
+    def act(handler: RequestHandler) -> None:
+        handler.owner.stopping.wait(seconds)
 
     return act
 
@@ -81,7 +40,7 @@ def hang(seconds: float) -> Action:
 def drop() -> Action:
     """Close the connection without any response."""
 
-    def act(handler: _Handler) -> None:
+    def act(handler: RequestHandler) -> None:
         handler.close_connection = True
         handler.connection.shutdown(socket.SHUT_RDWR)
 
@@ -89,7 +48,7 @@ def drop() -> Action:
 
 
 def redirect(location: str, status: int = 302) -> Action:
-    def act(handler: _Handler) -> None:
+    def act(handler: RequestHandler) -> None:
         handler.send_response(status)
         handler.send_header("Location", location)
         handler.send_header("Content-Length", "0")
@@ -101,8 +60,8 @@ def redirect(location: str, status: int = 302) -> Action:
 def stream(total: int, chunk: int = 64 * 1024, counter: str = "streamed") -> Action:
     """Up to ``total`` bytes of HTML without Content-Length; bytes sent are counted per path."""
 
-    def act(handler: _Handler) -> None:
-        owner = handler.server.owner
+    def act(handler: RequestHandler) -> None:
+        owner = handler.owner
         handler.send_response(200)
         handler.send_header("Content-Type", HTML)
         handler.end_headers()
@@ -120,7 +79,7 @@ def short_body(body: str, claimed: int) -> Action:
     """Promise ``claimed`` bytes, send fewer, close: the body is cut off in transit."""
     data = body.encode("utf-8")
 
-    def act(handler: _Handler) -> None:
+    def act(handler: RequestHandler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", HTML)
         handler.send_header("Content-Length", str(claimed))
@@ -156,33 +115,13 @@ def listing_html(links: list[str]) -> str:
     )
 
 
-class FaultServer:
-    """``with FaultServer() as server: server.route("/a", page("..."))``; ``server.url("/a")``."""
+class FaultServer(LocalServer):
+    """``with FaultServer() as server: server.route("/a", page("..."))``; ``server.url("/a")``.
+
+    HTTP/1.0, one request per connection, so close-delimited bodies work. ``counters`` holds
+    what streaming actions sent, per counter name.
+    """
 
     def __init__(self) -> None:
-        self.routes: dict[str, Action] = {}
-        self.requests: list[str] = []
+        super().__init__(protocol="HTTP/1.0")
         self.counters: dict[str, int] = {}
-        self.stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._server.server_address[1]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def route(self, path: str, action: Action) -> None:
-        self.routes[path] = action
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()

@@ -366,6 +366,28 @@ def test_tree_argument_and_bytes_decoding() -> None:
     assert from_bytes == from_tree
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # Valid UTF-8 wins over a wrong declaration.
+        ('<meta charset="iso-8859-1"><p>Straße</p>'.encode(), "<p>Straße</p>"),
+        # Declared ISO-8859-1 reads as Windows-1252, as browsers do: 0x84/0x93 are quotes.
+        (b'<meta charset="iso-8859-1"><p>\x84Markt\x93 \xfcber</p>', "<p>„Markt“ über</p>"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">'
+            b"<p>\xa4 5</p>",
+            "<p>€ 5</p>",
+        ),
+        (b'<?xml version="1.0" encoding="windows-1252"?><p>\x80</p>', "<p>€</p>"),
+        # No declaration, or an unknown one: Windows-1252.
+        (b"<p>Gr\xfc\xdfe</p>", "<p>Grüße</p>"),
+        (b'<meta charset="x-unknown"><p>\xe4</p>', "<p>ä</p>"),
+    ],
+)
+def test_decode_html(data: bytes, expected: str) -> None:
+    assert decode_html(data).endswith(expected)
+
+
 def test_empty_page() -> None:
     result = extract_page("", "https://www.example.de/leer")
     assert result.published is None
@@ -373,6 +395,7 @@ def test_empty_page() -> None:
     assert result.url == "https://www.example.de/leer"
 
 
+@pytest.mark.slow  # ~30 s: every German page of htmldate-eval
 def test_corpus_german_date_accuracy_beats_htmldate() -> None:
     corpus = SHARED / "corpus" / "htmldate-eval"
     if not corpus.is_dir():
@@ -583,7 +606,7 @@ def test_saved_page_takes_its_declared_canonical_url(tmp_path):
     ],
 )
 def test_htmldate_fallback_parser(span: str, expected: datetime | None) -> None:
-    from citynews.normalize.extract import _GERMAN_FIRST_PARSER
+    from citynews.normalize.pagedates import _GERMAN_FIRST_PARSER
 
     assert _GERMAN_FIRST_PARSER.get_date_data(span)["date_obj"] == expected
 
@@ -594,7 +617,8 @@ def test_htmldate_fallback_reads_german_spans_without_dateparser() -> None:
     import sys
 
     code = (
-        "from citynews.normalize.extract import _GERMAN_ENGLISH_PARSER, _GERMAN_FIRST_PARSER as p;"
+        "from citynews.normalize.pagedates import _GERMAN_ENGLISH_PARSER,"
+        " _GERMAN_FIRST_PARSER as p;"
         "p.get_date_data('3. Juni 2025'); p.get_date_data('22 сентября 2021');"
         "print(_GERMAN_ENGLISH_PARSER.cache_info().misses)"
     )

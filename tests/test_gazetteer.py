@@ -1,4 +1,4 @@
-"""The committed gazetteer file: counts, known keys, hierarchy, name parsing."""
+"""The committed gazetteer file (counts, known keys, hierarchy) and the build's name parsing."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ import math
 import pytest
 
 from citynews.normalize import gazetteer as gz
-from citynews.normalize.gazetteer import (
-    ATTRIBUTION,
-    DEFAULT_PATH,
-    district_aliases,
-    load_gazetteer,
-    municipality_aliases,
-    split_official,
-)
+from citynews.normalize.gazetteer import ATTRIBUTION, DEFAULT_PATH, load_gazetteer
+from tools.build_gazetteer import stats
+from tools.gazetteer_names import district_aliases, municipality_aliases, split_official
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +199,7 @@ def test_attribution_names_both_sources() -> None:
 
 
 def test_stats_parses_anew_without_touching_the_cache(gaz: gz.Gazetteer) -> None:
-    report = gz.stats()
+    report = stats()
     assert report["states"] == 16 and report["districts"] == len(gaz.of_kind("district"))
     assert report["file_bytes"] == DEFAULT_PATH.stat().st_size
     assert report["load_seconds"] > 0

@@ -508,3 +508,32 @@ def test_cli_prints_the_proxy_url() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_every_registered_portal_has_data_and_every_data_folder_a_portal() -> None:
+    folders = {p.name for p in DEFAULT_ROOT.iterdir() if p.is_dir()}
+    assert folders == set(HOSTS)
+
+
+def test_a_new_portal_is_a_module_and_its_data(tmp_path: Path) -> None:
+    from citynews.sample.render import TEXT, Out, SampleSite, SiteData, as_utc, load_site
+
+    folder = tmp_path / "neu.example"
+    (folder / "templates").mkdir(parents=True)
+    (folder / "site.toml").write_text(
+        '[site]\nupdated = 2026-01-01\n\n[[pages]]\nslug = "a"\nkind = "article"\ntitle = "Ä"\n',
+        encoding="utf-8",
+    )
+
+    def render(site: SiteData) -> Out:
+        out = Out(site.host, as_utc(site.meta["updated"]))
+        for page in site.pages:
+            out.add(page["path"], page["title"], TEXT)
+        return out
+
+    portal = SampleSite("neu.example", lambda page: f"/{page['slug']}/", render)
+    data = load_site(tmp_path, portal)
+    assert data.pages[0]["url"] == "http://neu.example/a/"
+    resource = portal.render(data).items["/a/"]
+    assert resource.body == "Ä".encode()
+    assert resource.last_modified.isoformat() == "2025-12-31T23:00:00+00:00"

@@ -13,15 +13,13 @@ from typing import Any
 
 import lxml.html
 
-from citynews.model import Document, Event, Hints, Page, Place, TopicMatch, iso
+from citynews.model import EVENT_TOPIC, Document, Event, Hints, Page, Place, TopicMatch, iso
 from citynews.normalize import events as events_mod
 from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
 from citynews.normalize.extract import extract_page
-
-EVENT_TOPIC = "veranstaltungen"
 
 
 def content_links(content_html: str) -> list[tuple[str, str]]:

@@ -14,9 +14,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from citynews.model import DateValue
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from citynews.model import BERLIN, DateValue
 
 # Publication dates before the web existed in German municipalities are markup noise
 # (copyright years, "1970-01-01" defaults); later bounds belong to the caller's clock.

@@ -20,13 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from citynews.errors import ConfigError
-from citynews.model import TopicMatch
+from citynews.model import EVENT_TOPIC, TopicMatch
 from citynews.paths import PACKAGE_DATA
 
 DEFAULT_TAXONOMY = PACKAGE_DATA / "topics.toml"
-
-# Assigned by the normalizer from the events a document announces, never by keywords.
-EVENT_TOPIC = "veranstaltungen"
 
 # German inflection endings accepted after whole words and word ends ("Zwilling" ->
 # "Zwillinge", "Zwillings"; "künstliche" -> "künstlichen"). Umlaut plurals are not derivable

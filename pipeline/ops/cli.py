@@ -407,7 +407,9 @@ def _read_input(item: str, base_url: str | None) -> tuple[bytes, str]:
     if item.startswith(("http://", "https://")):
         import urllib.request
 
-        request = urllib.request.Request(item, headers={"User-Agent": "citynews-extract/0.1"})
+        from citynews.model import USER_AGENT
+
+        request = urllib.request.Request(item, headers={"User-Agent": USER_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.read(), response.geturl()
