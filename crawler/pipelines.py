@@ -36,6 +36,17 @@ class NormalizePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
+        record = adapter.get("record")
+        if record is not None:
+            # Machine-readable sources (iCal, JSON, OParl, event feeds) state their fields:
+            # nothing to extract, places and topics are added like for any page.
+            adapter["document"] = self.normalizer.from_page(
+                record.page(),
+                source=adapter["source"],
+                home_region=record.home_region or adapter.get("home_region"),
+                stated_events=record.events,
+            )
+            return item
         doc = self.normalizer(
             adapter["html"],
             adapter["url"],

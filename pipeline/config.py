@@ -14,7 +14,12 @@ from typing import Any
 
 from citynews.errors import ConfigError
 from citynews.paths import PACKAGE_DATA, default_db, default_feeds_dir, default_sources
-from citynews.sourcekinds import MACHINE_KINDS, MACHINE_SOURCE_KEYS, MachineOptions, parse_machine_keys
+from citynews.sourcekinds import (
+    MACHINE_KINDS,
+    MACHINE_SOURCE_KEYS,
+    MachineOptions,
+    parse_machine_keys,
+)
 
 DEFAULT_SOURCES = default_sources()
 SAMPLE_SOURCES = PACKAGE_DATA / "sample" / "sources.toml"

@@ -144,4 +144,3 @@ def parse_machine_keys(table: dict[str, Any], kind: str, where: str) -> MachineO
         item_dates=item_dates,
         item_dates_timezone=zone,
     )
-

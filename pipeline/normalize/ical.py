@@ -42,7 +42,9 @@ def _decode(body: bytes, result: ReadResult) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.problems.append("not UTF-8: read as Windows-1252")
+        # Not an error: German calendars from Windows tools are often Windows-1252.
+        logger.info("calendar is not UTF-8: read as Windows-1252")
+        result.repaired += 1
         return body.decode("cp1252", errors="replace")
 
 
@@ -122,6 +124,9 @@ def _span(component: Any) -> tuple[DateValue, DateValue | None, bool]:
     if end is None:
         return start, None, all_day
     end = local(end)
+    if end == start:
+        # recurring-ical-events fills in DTEND = DTSTART where the VEVENT has no end.
+        return start, None, all_day
     if all_day and isinstance(end, date) and not isinstance(end, datetime):
         # DTEND of an all-day event is exclusive: the last day is the day before.
         end = end - timedelta(days=1)
@@ -230,7 +235,8 @@ def read_ical(
 ) -> ReadResult:
     """Documents (one per UID) with their occurrences from ``now - past_days`` on."""
     result = ReadResult()
-    text, result.repaired = repair(_decode(body, result))
+    text, repaired = repair(_decode(body, result))
+    result.repaired += repaired
     calendar = x_wr_timezone.to_standard(_parse(text, result))
     now = now.astimezone(BERLIN)
     window = (now - timedelta(days=past_days), now + timedelta(days=future_days))

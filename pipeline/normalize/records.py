@@ -18,7 +18,10 @@ from citynews.normalize.address import find_venue, parse_address
 # Status words as organisers write them in titles, descriptions and status fields; the first
 # rule that matches wins, so "abgesagt" beats a "verschoben" in the same text.
 _STATUS_WORDS: tuple[tuple[EventStatus, re.Pattern[str]], ...] = (
-    ("cancelled", re.compile(r"\b(abgesagt|entf[äa]llt|f[äa]llt aus|cancell?ed|storniert)\b", re.I)),
+    (
+        "cancelled",
+        re.compile(r"\b(abgesagt|entf[äa]llt|f[äa]llt aus|cancell?ed|storniert)\b", re.I),
+    ),
     ("postponed", re.compile(r"\b(verschoben|postponed|neuer termin)\b", re.I)),
     ("moved-online", re.compile(r"\b(nur online|online[- ]only|findet online statt)\b", re.I)),
     ("sold-out", re.compile(r"\b(ausverkauft|sold out)\b", re.I)),
@@ -67,6 +70,7 @@ class Record:
     url: str
     title: str
     text: str = ""
+    content_html: str = ""
     events: list[Event] = field(default_factory=list)
     kind: Kind = "event"
     published: DateValue | None = None
@@ -85,6 +89,7 @@ class Record:
             modified=self.modified,
             published_source="source" if self.published else None,
             text=self.text,
+            content_html=self.content_html,
             summary=self.text[:300],
             language="de",
         )
