@@ -108,9 +108,8 @@ def _location(record: dict[str, Any], mapping: JsonMapping) -> Location:
     address = _field(record, mapping, "address")
     if address is None:
         return split_location(venue)
-    location = split_location(address)
-    location.venue = venue or location.venue
-    return location
+    # A separate address field is the address as a whole, whatever the parser recognises.
+    return Location(venue=venue, address=address, place_name=split_location(address).place_name)
 
 
 def to_event(record: dict[str, Any], mapping: JsonMapping, zone: ZoneInfo) -> Event:
