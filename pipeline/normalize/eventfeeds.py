@@ -37,7 +37,8 @@ def _plain(html: str | None) -> str:
 
 def _pub_date(entry: Any, zone: ZoneInfo | None) -> datetime | None:
     """The item's pubDate; with ``zone`` its clock time is read as local time in that zone."""
-    raw = entry.get("published") or entry.get("updated")
+    # dict.get skips feedparser's deprecated updated→published fallback.
+    raw = dict.get(entry, "published") or dict.get(entry, "updated")
     value = None
     if raw:
         try:
