@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from citynews.model import BERLIN, GERMAN_MONTHS
 from citynews.paths import PACKAGE_DATA
+from citynews.sample import machine
 
 DEFAULT_ROOT = PACKAGE_DATA / "sample"
 
@@ -943,7 +944,11 @@ RENDERERS = {HOST_A: _render_a, HOST_B: _render_b, HOST_C: _render_c}
 @cache
 def _render_all(root: Path) -> dict[str, dict[str, _Resource]]:
     sites = _load_all(root)
-    return {host: RENDERERS[host](sites[host]).items for host in HOSTS}
+    rendered = {host: RENDERERS[host](sites[host]).items for host in HOSTS}
+    # iCal, JSON, event-feed and OParl samples are files served as they are.
+    for host, files in machine.render(root).items():
+        rendered[host] = {path: _Resource(*file) for path, file in files.items()}
+    return rendered
 
 
 def render_sites(root: Path = DEFAULT_ROOT) -> Sites:
