@@ -144,3 +144,9 @@ def parse_machine_keys(table: dict[str, Any], kind: str, where: str) -> MachineO
         item_dates=item_dates,
         item_dates_timezone=zone,
     )
+
+
+def reads_records(source: Any) -> bool:
+    """Whether a source's stored raw bytes are data records (iCal, JSON, OParl, event-feed
+    items) rather than HTML pages: re-processing must not extract them as pages."""
+    return source.kind in MACHINE_KINDS or source.machine.item_dates != "published"

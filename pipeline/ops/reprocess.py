@@ -26,6 +26,7 @@ from citynews.model import Hints, parse_iso
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.ops.lock import crawl_lock
+from citynews.sourcekinds import reads_records
 from citynews.storage.store import Store, open_db, refresh_derived, stored_pages
 
 Progress = Callable[[int, int], None]
@@ -72,6 +73,13 @@ def _hints(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None]:
     return hints, source.home_region if source else None
 
 
+def _is_record(row: dict, config: SourcesConfig | None) -> bool:
+    source = config.sources.get(row["source"]) if config else None
+    if source is not None:
+        return reads_records(source)
+    return not (row["content_type"] or "text/html").startswith(("text/html", "application/xhtml"))
+
+
 def reprocess(
     db_path: Path,
     *,
@@ -107,6 +115,10 @@ def reprocess(
             for row in stored_pages(reader, source=source, since=since):
                 result.documents += 1
                 row.update(_document_fields(reader, row["id"]))
+                if _is_record(row, config):
+                    # iCal, JSON, OParl and event-feed records hold no page to extract again.
+                    result.skipped += 1
+                    continue
                 hints, home_region = _hints(row, config)
                 # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
                 doc = normalizer(
