@@ -121,12 +121,36 @@ def test_weekly_series_with_exdate_override_and_dst():
 @pytest.mark.parametrize(
     "title, start, end, all_day, status",
     [
-        ("Aktionstage Smarte Straßenbeleuchtung", date(2026, 4, 25), date(2026, 4, 26), True, "scheduled"),
-        ("Sensorfest auf dem Campus", datetime(2026, 5, 10, 10, tzinfo=BERLIN), datetime(2026, 5, 10, 16, tzinfo=BERLIN), False, "scheduled"),
-        ("Stadtgespräch Open Data", datetime(2026, 6, 1, 19, tzinfo=BERLIN), None, False, "scheduled"),
-        ("Hackday Verkehrsdaten", datetime(2026, 3, 21, 10, tzinfo=BERLIN), None, False, "cancelled"),
+        (
+            "Aktionstage Smarte Straßenbeleuchtung",
+            date(2026, 4, 25),
+            date(2026, 4, 26),
+            True,
+            "scheduled",
+        ),
+        (
+            "Sensorfest auf dem Campus",
+            datetime(2026, 5, 10, 10, tzinfo=BERLIN),
+            datetime(2026, 5, 10, 16, tzinfo=BERLIN),
+            False,
+            "scheduled",
+        ),
+        (
+            "Stadtgespräch Open Data",
+            datetime(2026, 6, 1, 19, tzinfo=BERLIN),
+            None,
+            False,
+            "scheduled",
+        ),
+        (
+            "Hackday Verkehrsdaten",
+            datetime(2026, 3, 21, 10, tzinfo=BERLIN),
+            None,
+            False,
+            "cancelled",
+        ),
     ],
-)  # fmt: skip
+)
 def test_single_events(title, start, end, all_day, status):
     (event,) = occurrences(read_ical(CALENDAR.encode(), "http://cal.example/t.ics", now=NOW))[title]
     assert (event.start, event.end, event.all_day, event.status) == (start, end, all_day, status)
@@ -155,13 +179,29 @@ def test_window_keys_move_the_window():
 @pytest.mark.parametrize(
     "text, expected, repaired",
     [
-        ("BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", 0),
-        ("BEGIN:VCALENDAR\r\nDESCRIPTION:eins\r\nzwei\r\nEND:VCALENDAR", "DESCRIPTION:eins\r\n  zwei\r\n", 1),
-        ("BEGIN:VCALENDAR\nDESCRIPTION:a\n folded\nEND:VCALENDAR", "DESCRIPTION:a\r\n folded\r\n", 0),
-        ("BEGIN:VCALENDAR\nDESCRIPTION:a\nHinweis: b\nEND:VCALENDAR", "DESCRIPTION:a\r\n  Hinweis: b", 1),
+        (
+            "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+            0,
+        ),
+        (
+            "BEGIN:VCALENDAR\r\nDESCRIPTION:eins\r\nzwei\r\nEND:VCALENDAR",
+            "DESCRIPTION:eins\r\n  zwei\r\n",
+            1,
+        ),
+        (
+            "BEGIN:VCALENDAR\nDESCRIPTION:a\n folded\nEND:VCALENDAR",
+            "DESCRIPTION:a\r\n folded\r\n",
+            0,
+        ),
+        (
+            "BEGIN:VCALENDAR\nDESCRIPTION:a\nHinweis: b\nEND:VCALENDAR",
+            "DESCRIPTION:a\r\n  Hinweis: b",
+            1,
+        ),
         ("BEGIN:VEVENT\nEND:VEVENT", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT", 2),
     ],
-)  # fmt: skip
+)
 def test_repair(text, expected, repaired):
     fixed, count = repair(text)
     assert expected in fixed

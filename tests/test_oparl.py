@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from citynews.errors import InputError
 from citynews.model import BERLIN
 from citynews.normalize import oparl
+from tests.conftest import run_cli
 from tests.dataserver import DataServer, crawl, rows, source_file
 
 T = "https://schema.oparl.org/1.1/"
@@ -270,6 +271,12 @@ def test_crawl_reads_meetings_over_three_pages_and_papers_then_only_changes(tmp_
     lists = [r for r in second_requests if "/meetings" in r or "/papers" in r]
     assert lists and all("modified_since=" in r for r in lists)
     assert second["new"] == 0 and second["updated"] == 0 and second["events"] == 0
+    assert rows(db, "select id, start, title, first_seen from events order by id") == events
+    # Re-processing re-tags from the stored record (no page to extract): nothing changes.
+    topics = rows(db, "select document_id, topic from document_topics order by 1, 2")
+    again = run_cli("reprocess", "--db", str(db), "--sources", str(sources))
+    assert again.returncode == 0 and " 6 documents, 0 updated" in again.stdout, again.stdout
+    assert rows(db, "select document_id, topic from document_topics order by 1, 2") == topics
     assert rows(db, "select id, start, title, first_seen from events order by id") == events
 
 

@@ -23,6 +23,7 @@ import lxml.html
 import pytest
 
 from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.sample import machine
 from citynews.sample.sites import (
     DEFAULT_ROOT,
     HOST_A,
@@ -102,7 +103,7 @@ def test_rendering_is_deterministic_and_independent_of_the_data_location(tmp_pat
 
 
 def test_all_three_hosts_render_with_charset_and_directory_paths() -> None:
-    assert set(sites()) == set(HOSTS)
+    assert set(sites()) == set(HOSTS) | set(machine.HOSTS)
     for host, pages in sites().items():
         for path, (body, ctype) in pages.items():
             assert "charset=utf-8" in ctype, (host, path)
@@ -168,8 +169,9 @@ def test_link_check_would_notice_a_broken_link() -> None:
 def test_sources_file_loads_and_patterns_classify_every_page() -> None:
     config = load_sources(SAMPLE_SOURCES)
     by_host = {s.allowed_domains[0]: s for s in config.sources.values()}
-    assert set(by_host) == set(HOSTS)
-    assert {s.kind for s in config.sources.values()} == {"listing", "sitemap", "feed"}
+    assert set(by_host) == set(HOSTS) | set(machine.HOSTS)
+    kinds = {s.kind for s in config.sources.values()}
+    assert kinds == {"listing", "sitemap", "feed", "ical", "json", "oparl"}
     for page in truth():
         assert by_host[page["host"]].page_kind(page["url"]) == page["kind"], page["url"]
     for source in config.sources.values():

@@ -26,6 +26,7 @@ from citynews.model import Hints, parse_iso
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.ops.lock import crawl_lock
+from citynews.ops.records import stored_record
 from citynews.sourcekinds import reads_records
 from citynews.storage.store import Store, open_db, refresh_derived, stored_pages
 
@@ -115,19 +116,19 @@ def reprocess(
             for row in stored_pages(reader, source=source, since=since):
                 result.documents += 1
                 row.update(_document_fields(reader, row["id"]))
+                hints, home_region = _hints(row, config)
                 if _is_record(row, config):
                     # iCal, JSON, OParl and event-feed records hold no page to extract again.
-                    result.skipped += 1
-                    continue
-                hints, home_region = _hints(row, config)
-                # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
-                doc = normalizer(
-                    row["html"].decode("utf-8", errors="replace"),
-                    row["url"],
-                    source=row["source"],
-                    home_region=home_region,
-                    hints=hints,
-                )
+                    doc = stored_record(reader, row, normalizer, home_region)
+                else:
+                    # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
+                    doc = normalizer(
+                        row["html"].decode("utf-8", errors="replace"),
+                        row["url"],
+                        source=row["source"],
+                        home_region=home_region,
+                        hints=hints,
+                    )
                 if doc.kind == "listing" or not (doc.title and doc.text.strip()):
                     # Keep what an earlier extraction found rather than blank it out.
                     result.skipped += 1

@@ -14,7 +14,7 @@ from pathlib import Path
 HOSTS = ("termine.musterstadt.example", "ratsinfo.musterstadt.example")
 CONTENT_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
-    ".json": "application/json",
+    ".json": "application/json; charset=utf-8",
     ".xml": "application/rss+xml; charset=utf-8",
 }
 # One fixed stamp: the files do not change, and 304s need a stable Last-Modified.
