@@ -244,3 +244,40 @@ def test_crawl_stores_occurrences_and_a_recrawl_adds_nothing(tmp_path):
     status = rows(db, "select status, errors from crawl_runs order by id")
     # The VEVENT without DTSTART is counted as an error in both runs: partial, not failed.
     assert [s for s, _ in status] == ["partial", "partial"] and status[0][1] == 1
+
+
+OUTLOOK = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN
+BEGIN:VTIMEZONE
+TZID:W. Europe Standard Time
+BEGIN:STANDARD
+DTSTART:16011028T030000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010325T020000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:ausschuss@rathaus.example
+SUMMARY:Sitzung des Bauausschusses
+DTSTART;TZID=W. Europe Standard Time:20260326T170000
+DTEND;TZID=W. Europe Standard Time:20260326T190000
+RRULE:FREQ=WEEKLY;COUNT=2
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_vtimezone_of_an_outlook_export_gives_local_times_across_dst():
+    (record,) = read_ical(OUTLOOK.encode(), "http://rathaus.example/a.ics", now=NOW).records
+    assert [e.start.isoformat() for e in record.events] == [
+        "2026-03-26T17:00:00+01:00",
+        "2026-04-02T17:00:00+02:00",
+    ]

@@ -296,9 +296,16 @@ def test_a_broken_list_page_is_counted_and_the_rest_kept(tmp_path):
         sources = source_file(tmp_path, "rat", TABLE.format(base=server.base))
         db = tmp_path / "citynews.db"
         summary = crawl(sources, db)
+        # Repaired: the next crawl reads the lists in full (no modified_since after errors).
+        server.files["/oparl/body/1/meetings"] = answer
+        del server.requests[:]
+        repaired = crawl(sources, db)
+        lists = [r for r in server.requests if "/meetings" in r]
+    assert lists and not any("modified_since" in r for r in lists)
+    assert repaired["new"] == 3 and repaired["errors"] == 0
     assert summary["errors"] == 1 and summary["failed"] == []
     assert summary["per_source"]["rat"]["status"] == "partial"
-    assert rows(db, "select count(*) from events")[0][0] == 2
+    assert rows(db, "select count(*) from events")[0][0] == 5
     assert rows(db, "select count(*) from documents where kind = 'article'")[0][0] == 1
     assert rows(db, "select outcome from fetch_events where outcome = 'bad-record'") == [
         ("bad-record",)

@@ -98,13 +98,13 @@ class OparlSpider(MachineSpider):
             yield self._request(url, self.parse_papers, ags=ags)
 
     def _since(self) -> datetime | None:
-        """Start of the last crawl of this source that finished (fully or partly)."""
+        """Start of the last crawl of this source without errors: after a partial one (a
+        broken list page) the lists are read in full again, so nothing skipped stays lost."""
         state = get_state(self.crawler)
         if state.full:
             return None
         row = state.store.db.execute(
-            "select max(started_at) from crawl_runs where source = ? and id != ?"
-            " and status in ('ok', 'partial')",
+            "select max(started_at) from crawl_runs where source = ? and id != ? and status = 'ok'",
             (self.source.name, state.run_id),
         ).fetchone()
         if not row or not row[0]:
