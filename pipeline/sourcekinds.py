@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from citynews.errors import ConfigError
 
 MACHINE_KINDS = ("ical", "json", "oparl")
-WINDOW_KINDS = ("ical", "oparl")
+WINDOW_KINDS = ("ical",)
 ITEM_DATES = ("published", "event_start", "title")
 
 # The keys a JSON mapping may name; each value is a dotted path into one record.
