@@ -858,7 +858,9 @@ def main(argv: list[str] | None = None) -> int:
                 "extract CLI", lambda: case_extract_cli(sizes, work, report)
             )
             cases["places"] = step("places", lambda: case_places(sizes, report))
-            cases["ical"] = step("iCal", lambda: icalbench.case_ical(report, stats))
+            cases["ical"] = step(
+                "iCal", lambda: icalbench.case_ical(report, stats, runs=1 if args.quick else 3)
+            )
         if "crawl" in args.only:
             cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
             children = cases["crawl"].pop("_children")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -37,15 +38,18 @@ def status_from_words(*texts: str | None) -> EventStatus:
     return "scheduled"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Location:
     venue: str | None = None
     address: str | None = None
     place_name: str | None = None
 
 
+@lru_cache(maxsize=4096)
 def split_location(text: str | None) -> Location:
-    """Venue, street address and town of one location string ("Rathaus, Markt 1, 06108 Halle")."""
+    """Venue, street address and town of one location string ("Rathaus, Markt 1, 06108 Halle").
+
+    Cached: a calendar repeats the same few locations for hundreds of occurrences."""
     text = " ".join((text or "").split()).strip(" ,")
     if not text:
         return Location()
