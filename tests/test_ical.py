@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from citynews.model import BERLIN
 from citynews.normalize.ical import read_ical, repair
+from tests.conftest import run_cli
 from tests.dataserver import DataServer, crawl, rows, source_file
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -281,3 +282,18 @@ def test_vtimezone_of_an_outlook_export_gives_local_times_across_dst():
         "2026-03-26T17:00:00+01:00",
         "2026-04-02T17:00:00+02:00",
     ]
+
+
+@pytest.mark.slow
+def test_a_missing_calendar_fails_the_source_with_exit_code_1(tmp_path):
+    with DataServer() as server:
+        sources = source_file(
+            tmp_path,
+            "weg",
+            f'title = "Weg"\nkind = "ical"\nstart_urls = ["{server.base}/weg.ics"]\n'
+            'allowed_domains = ["127.0.0.1"]\n',
+        )
+        result = run_cli("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"))
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "1 failed" in result.stdout
+    assert "Traceback" not in result.stderr
