@@ -48,6 +48,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import icalbench
 import sitegen
 import sqlite_utils
 
@@ -108,6 +109,7 @@ GROUPS = ("extraction", "crawl", "storage", "micro")
 # Targets: (case, key in the case's results, comparison, bound, label).
 TARGETS = (
     ("crawl", "glue_ratio", ">=", 0.8, "glue ratio"),
+    ("ical", "read_s", "<", 5.0, "1,000-event iCal file read (s)"),
     ("crawl", "glue_ratio_cpu", ">=", 0.8, "glue ratio from CPU seconds"),
     ("extraction", "citynews_pages_per_s", ">=", 60.0, "extraction+normalization pages/s/core"),
     ("extraction", "citynews_vs_trafilatura", ">=", 1.0, "extraction ÷ trafilatura(with_metadata)"),
@@ -878,6 +880,9 @@ def main(argv: list[str] | None = None) -> int:
                 "extract CLI", lambda: case_extract_cli(sizes, work, report)
             )
             cases["places"] = step("places", lambda: case_places(sizes, report))
+            cases["ical"] = step(
+                "iCal", lambda: icalbench.case_ical(report, stats, runs=1 if args.quick else 3)
+            )
         if "crawl" in args.only:
             cases["crawl"] = step("crawl", lambda: case_crawl(sizes, work, report))
             children = cases["crawl"].pop("_children")

@@ -44,6 +44,19 @@ class NormalizePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         try:
+            record = adapter.get("record")
+            if record is not None:
+                # Machine-readable sources (iCal, JSON, OParl, event feeds) state their fields:
+                # nothing to extract, places and topics are added like for any page.
+                # An OParl body's AGS beats the configured home region; stored with the document.
+                adapter["home_region"] = record.home_region or adapter.get("home_region")
+                adapter["document"] = self.normalizer.from_page(
+                    record.page(),
+                    source=adapter["source"],
+                    home_region=adapter["home_region"],
+                    stated_events=record.events,
+                )
+                return item
             doc = self.normalizer(
                 adapter["html"],
                 adapter["url"],

@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 
 from citynews.config import CrawlerSettings, Source
 from citynews.crawler import logfilters
-from citynews.crawler.spiders.portal import PortalSpider
+from citynews.crawler.spiders.kinds import spider_for
 from citynews.crawler.state import get_state
 from citynews.storage.store import RunStats
 
@@ -71,7 +71,7 @@ def run_crawl(
     logfilters.install()
     crawlers = []
     for source in sources:
-        crawler = process.create_crawler(PortalSpider)
+        crawler = process.create_crawler(spider_for(source))
         process.crawl(crawler, source=source)
         crawlers.append((source.name, crawler))
     process.start()

@@ -15,13 +15,19 @@ from typing import Any
 from citynews.errors import ConfigError
 from citynews.model import USER_AGENT as DEFAULT_USER_AGENT
 from citynews.paths import PACKAGE_DATA, default_db, default_feeds_dir, default_sources
+from citynews.sourcekinds import (
+    MACHINE_KINDS,
+    MACHINE_SOURCE_KEYS,
+    MachineOptions,
+    parse_machine_keys,
+)
 
 DEFAULT_SOURCES = default_sources()
 SAMPLE_SOURCES = PACKAGE_DATA / "sample" / "sources.toml"
 DEFAULT_DB = default_db()
 DEFAULT_FEEDS_DIR = default_feeds_dir()
 
-KINDS = ("feed", "sitemap", "listing")
+KINDS = ("feed", "sitemap", "listing", *MACHINE_KINDS)
 SELECTOR_KEYS = ("title", "content", "date")
 
 
@@ -52,6 +58,8 @@ class Source:
     licence: str = ""
     verified: bool = True
     enabled: bool = True
+    # iCal/JSON/OParl windows, the JSON mapping and event-feed dates (citynews.sourcekinds).
+    machine: MachineOptions = field(default_factory=MachineOptions)
 
     def page_kind(self, url: str) -> str | None:
         """'listing', 'event' or 'article' when a configured pattern matches the URL.
@@ -136,6 +144,7 @@ SOURCE_KEYS = {
     "licence",
     "verified",
     "enabled",
+    *MACHINE_SOURCE_KEYS,
 }
 CRAWLER_KEYS = {f for f in CrawlerSettings.__dataclass_fields__}
 
@@ -187,6 +196,7 @@ def _parse_source(name: str, table: Any, where: str) -> Source:
         licence=_expect(table.get("licence", ""), str, f"{where}.licence", "a string"),
         verified=_expect(table.get("verified", True), bool, f"{where}.verified", "true or false"),
         enabled=_expect(table.get("enabled", True), bool, f"{where}.enabled", "true or false"),
+        machine=parse_machine_keys(table, kind, where),
     )
 
 

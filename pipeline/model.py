@@ -93,6 +93,9 @@ class Event:
     url: str | None = None
     organizer: str | None = None
     description: str | None = None
+    # Coordinates the source states for the event itself (iCal GEO, OParl location geojson).
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from citynews.config import SAMPLE_SOURCES
-from citynews.sample.sites import ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
+from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.sample.sites import HOSTS, ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -82,7 +82,8 @@ def test_first_crawl_stores_documents_with_title_text_and_date(crawled):
     assert len(complete) >= 30
     # Only pages that really carry no publication date lack one (never "now" as a fallback).
     undated = {page["url"] for page in ground_truth() if page["published"] is None}
-    assert {r[0] for r in rows if not r[3]} == undated
+    portals = {page["host"] for page in ground_truth()}  # calendars and exports have no dates
+    assert {r[0] for r in rows if not r[3] and urlsplit(r[0]).hostname in portals} == undated
     assert query(db, "select count(*) from events")[0][0] >= 5
     statuses = {r[0] for r in query(db, "select status from crawl_runs")}
     assert statuses == {"ok"}
@@ -92,7 +93,7 @@ def test_every_sample_source_contributes(crawled):
     per_source = dict(
         query(crawled["db"], "select source, count(*) from documents group by source")
     )
-    assert set(per_source) == {"kommunal-digital", "smartcity-dialog", "smartcity-halle"}
+    assert set(per_source) == set(load_sources(SAMPLE_SOURCES).sources)
     assert all(count >= 5 for count in per_source.values())
 
 
@@ -115,7 +116,9 @@ def test_second_crawl_adds_nothing_and_refetches_no_document_page(crawled):
         == crawled["documents_after_first"]
     )
     assert snapshot(db, "events") == crawled["events_after_first"]
-    document_pages = {urlsplit(url)[1:3] for (url,) in query(db, "select url from documents")}
+    urls = [url for (url,) in query(db, "select url from documents")]
+    # Calendar, export and council documents link to pages that are never fetched.
+    document_pages = {urlsplit(u)[1:3] for u in urls if urlsplit(u).hostname in HOSTS}
     first = {(r[1], r[2]) for r in crawled["first_requests"]}
     second = {(r[1], r[2]) for r in crawled["second_requests"]}
     assert document_pages <= first

@@ -23,6 +23,7 @@ import lxml.html
 import pytest
 
 from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.sample import machine
 from citynews.sample.sites import (
     DEFAULT_ROOT,
     HOST_A,
@@ -102,7 +103,7 @@ def test_rendering_is_deterministic_and_independent_of_the_data_location(tmp_pat
 
 
 def test_all_three_hosts_render_with_charset_and_directory_paths() -> None:
-    assert set(sites()) == set(HOSTS)
+    assert set(sites()) == set(HOSTS) | set(machine.HOSTS)
     for host, pages in sites().items():
         for path, (body, ctype) in pages.items():
             assert "charset=utf-8" in ctype, (host, path)
@@ -168,8 +169,9 @@ def test_link_check_would_notice_a_broken_link() -> None:
 def test_sources_file_loads_and_patterns_classify_every_page() -> None:
     config = load_sources(SAMPLE_SOURCES)
     by_host = {s.allowed_domains[0]: s for s in config.sources.values()}
-    assert set(by_host) == set(HOSTS)
-    assert {s.kind for s in config.sources.values()} == {"listing", "sitemap", "feed"}
+    assert set(by_host) == set(HOSTS) | set(machine.HOSTS)
+    kinds = {s.kind for s in config.sources.values()}
+    assert kinds == {"listing", "sitemap", "feed", "ical", "json", "oparl"}
     for page in truth():
         assert by_host[page["host"]].page_kind(page["url"]) == page["kind"], page["url"]
     for source in config.sources.values():
@@ -511,8 +513,11 @@ def test_cli_prints_the_proxy_url() -> None:
 
 
 def test_every_registered_portal_has_data_and_every_data_folder_a_portal() -> None:
+    from citynews.sample import machine
+
     folders = {p.name for p in DEFAULT_ROOT.iterdir() if p.is_dir()}
-    assert folders == set(HOSTS)
+    # HTML portals are rendered from templates; machine-readable samples are served as files.
+    assert folders == set(HOSTS) | set(machine.HOSTS)
 
 
 def test_a_new_portal_is_a_module_and_its_data(tmp_path: Path) -> None:

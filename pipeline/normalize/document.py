@@ -63,13 +63,21 @@ class Normalizer:
         return self.from_page(page, source=source, home_region=home_region)
 
     def from_page(
-        self, page: Page, *, source: str | None = None, home_region: str | None = None
+        self,
+        page: Page,
+        *,
+        source: str | None = None,
+        home_region: str | None = None,
+        stated_events: list[Event] | None = None,
     ) -> Document:
-        events: list[Event] = []
+        """``stated_events``: what a machine-readable source (iCal, JSON, OParl) says; the
+        text is then not searched for more."""
+        events: list[Event] = list(stated_events or [])
         places: list[Place] = []
         topics: list[TopicMatch] = []
         if page.kind != "listing":
-            events = events_mod.extract_events(page, links=content_links(page.content_html))
+            if stated_events is None:
+                events = events_mod.extract_events(page, links=content_links(page.content_html))
             places = places_mod.find_places(
                 page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
             )

@@ -26,6 +26,8 @@ from citynews.model import Hints, parse_iso
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.ops.lock import crawl_lock
+from citynews.ops.records import stored_record
+from citynews.sourcekinds import reads_records
 from citynews.storage.store import (
     SourceConfig,
     Store,
@@ -89,6 +91,13 @@ def _context(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None
     return hints, home_region, SourceConfig.of(row["source"], home_region, selectors)
 
 
+def _is_record(row: dict, config: SourcesConfig | None) -> bool:
+    source = config.sources.get(row["source"]) if config else None
+    if source is not None:
+        return reads_records(source)
+    return not (row["content_type"] or "text/html").startswith(("text/html", "application/xhtml"))
+
+
 def reprocess(
     db_path: Path,
     *,
@@ -125,14 +134,18 @@ def reprocess(
                 result.documents += 1
                 row.update(_document_fields(reader, row["id"]))
                 hints, home_region, source_config = _context(row, config)
-                # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
-                doc = normalizer(
-                    row["html"].decode("utf-8", errors="replace"),
-                    row["url"],
-                    source=row["source"],
-                    home_region=home_region,
-                    hints=hints,
-                )
+                if _is_record(row, config):
+                    # iCal, JSON, OParl and event-feed records hold no page to extract again.
+                    doc = stored_record(reader, row, normalizer, home_region)
+                else:
+                    # The crawl stored the decoded page re-encoded as UTF-8, whatever the site sent.
+                    doc = normalizer(
+                        row["html"].decode("utf-8", errors="replace"),
+                        row["url"],
+                        source=row["source"],
+                        home_region=home_region,
+                        hints=hints,
+                    )
                 if doc.kind == "listing" or not (doc.title and doc.text.strip()):
                     # Keep what an earlier extraction found rather than blank it out.
                     result.skipped += 1

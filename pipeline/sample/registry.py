@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from citynews.paths import PACKAGE_DATA
-from citynews.sample import halle, kommunal_digital, smartcity_dialog
+from citynews.sample import halle, kommunal_digital, machine, smartcity_dialog
 from citynews.sample.render import Resource, SampleSite, SiteData, load_site
 
 DEFAULT_ROOT = PACKAGE_DATA / "sample"
@@ -47,4 +47,8 @@ def load_all(root: Path) -> dict[str, SiteData]:
 def render_all(root: Path) -> dict[str, dict[str, Resource]]:
     """host → URL path → rendered resource, for every portal."""
     sites = load_all(root)
-    return {portal.host: portal.render(sites[portal.host]).items for portal in PORTALS}
+    rendered = {portal.host: portal.render(sites[portal.host]).items for portal in PORTALS}
+    # iCal, JSON, event-feed and OParl samples are files served as they are.
+    for host, files in machine.render(root).items():
+        rendered[host] = {path: Resource(*file) for path, file in files.items()}
+    return rendered

@@ -213,6 +213,8 @@ def event_row(eid: str, doc_id: str, e: Event, sequence: int, hash_: str, now: s
         "url": e.url,
         "organizer": e.organizer,
         "description": e.description,
+        "lat": e.lat,
+        "lon": e.lon,
     }
 
 

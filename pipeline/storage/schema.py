@@ -244,11 +244,18 @@ def narrow_fts_update_trigger(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def _m004_event_coordinates(db: sqlite_utils.Database) -> None:
+    # Calendars (GEO) and council systems state where an event takes place.
+    db["events"].add_column("lat", float)
+    db["events"].add_column("lon", float)
+
+
 # Each migration runs once, in order, inside a transaction; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_pages_by_url,
     _m003_event_fields_and_source_configs,
+    _m004_event_coordinates,
 ]
 
 # Idempotent installers of the analyst layer (views, full-text search) run after migrations,
