@@ -1,10 +1,13 @@
 """Scrapy settings for citynews: polite by default, offline-testable through a proxy."""
 
-BOT_NAME = "citynews"
-SPIDER_MODULES = ["citynews.crawler.spiders"]
-NEWSPIDER_MODULE = "citynews.crawler.spiders"
+import os
 
-USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
+from citynews.config import DEFAULT_USER_AGENT
+from citynews.paths import default_db, default_sources
+
+BOT_NAME = "citynews"
+
+USER_AGENT = DEFAULT_USER_AGENT
 ROBOTSTXT_OBEY = True
 
 # Politeness: at most two requests per domain at once, AutoThrottle adapts to the server.
@@ -32,6 +35,11 @@ LOG_LEVEL = "WARNING"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # In the places of Scrapy's own: redirects obey allowed_domains, Retry-After is honoured.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "citynews.crawler.offsite.OffsiteRedirectMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "citynews.crawler.retry.RetryAfterMiddleware": 550,
     "citynews.crawler.middlewares.LocalProxyMiddleware": 740,
     "citynews.crawler.middlewares.FetchLogMiddleware": 540,
     "citynews.crawler.middlewares.RedirectLogMiddleware": 610,
@@ -41,10 +49,16 @@ ITEM_PIPELINES = {
     "citynews.crawler.pipelines.StoragePipeline": 800,
 }
 
-# citynews' own settings (set by crawler.run from the CLI options)
-CITYNEWS_DB = "data/citynews.db"
+# citynews' own settings (set by crawler.run from the CLI options, or `scrapy ... -s KEY=VALUE`)
+CITYNEWS_DB = str(default_db())
 CITYNEWS_FULL = False
 CITYNEWS_PROXY = ""
+CITYNEWS_MAX_RETRY_AFTER = 300
+# The sources `scrapy list` and `scrapy crawl NAME` read (one spider per enabled source).
+CITYNEWS_SOURCES = os.environ.get("CITYNEWS_SOURCES") or str(default_sources())
+SPIDER_LOADER_CLASS = "citynews.crawler.spiderloader.SourceSpiderLoader"
+# `scrapy crawl NAME` runs `citynews crawl --source NAME`: same lock, summary and exit codes.
+COMMANDS_MODULE = "citynews.ops.scrapy_commands"
 
 # Live progress line on a terminal; the extension stays unloaded when stderr is not a TTY.
 EXTENSIONS = {"citynews.crawler.extensions.ProgressExtension": 500}
