@@ -3,14 +3,19 @@
 Each path maps to an *action* that answers the request: a page, an error status, silence
 longer than the crawler's timeout, a dropped connection, a redirect, an endless stream, a
 body shorter than its Content-Length. Unknown paths answer 404 (robots.txt too: crawl all).
+
+Used as an HTTP proxy (``CITYNEWS_PROXY``), it also serves named hosts: a route registered as
+``//host.example/path`` answers only for that host, so one server can play several sites.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import html
 import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,8 +29,16 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"  # one request per connection: close-delimited bodies work
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self.server.owner.requests.append(self.path)
-        action = self.server.owner.routes.get(self.path.split("?", 1)[0])
+        owner = self.server.owner
+        owner.requests.append(self.path)
+        owner.times.append((self.path, time.monotonic()))
+        path = self.path.split("?", 1)[0]
+        # A proxy request names the host: http://host.example/path.
+        host, _, local = path.removeprefix("http://").partition("/")
+        if path.startswith("http://"):
+            action = owner.routes.get(f"//{host}/{local}") or owner.routes.get(f"/{local}")
+        else:
+            action = owner.routes.get(path)
         if action is None:
             send(self, 404, b"not found", "text/plain")
             return
@@ -57,14 +70,38 @@ def send(
 
 
 def page(
-    body: str | bytes, status: int = 200, content_type: str = HTML, delay: float = 0
+    body: str | bytes,
+    status: int = 200,
+    content_type: str = HTML,
+    delay: float = 0,
+    **headers: str,
 ) -> Action:
     data = body.encode("utf-8") if isinstance(body, str) else body
 
     def act(handler: _Handler) -> None:
         if delay and handler.server.owner.stopping.wait(delay):
             return
-        send(handler, status, data, content_type)
+        send(handler, status, data, content_type, **headers)
+
+    return act
+
+
+def in_turn(*actions: Action) -> Action:
+    """The first request gets the first action, the next the second...; the last repeats."""
+    calls = iter(range(len(actions)))
+
+    def act(handler: _Handler) -> None:
+        actions[next(calls, len(actions) - 1)](handler)
+
+    return act
+
+
+def gzip_bomb(unpacked: int) -> Action:
+    """A small gzip body (Content-Encoding: gzip) that unpacks to ``unpacked`` bytes."""
+    data = gzip.compress(b"<p>" + b"0" * unpacked + b"</p>", compresslevel=9)
+
+    def act(handler: _Handler) -> None:
+        send(handler, 200, data, HTML, Content_Encoding="gzip")
 
     return act
 
@@ -162,6 +199,7 @@ class FaultServer:
     def __init__(self) -> None:
         self.routes: dict[str, Action] = {}
         self.requests: list[str] = []
+        self.times: list[tuple[str, float]] = []
         self.counters: dict[str, int] = {}
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
