@@ -142,10 +142,15 @@ def _status_outcome(response: Response) -> str | None:
 class RedirectLogMiddleware(FetchLogMiddleware):
     """Log each redirect hop (it sits outside RedirectMiddleware, which swallows 3xx).
 
-    A hop back to a URL of its own chain is a loop: Scrapy's duplicate filter would drop the
-    revisited URL silently (and follow it up to REDIRECT_MAX_TIMES for a start URL), so the
-    loop is ended here and reaches the spider's errback as a ``redirect-loop``.
+    A hop that leads back to where it came from, directly or over other hops seen in this run,
+    closes a loop. Scrapy's duplicate filter would drop the revisited URL silently (and follow
+    a start URL up to REDIRECT_MAX_TIMES), so the loop is ended here and reaches the spider's
+    errback as a ``redirect-loop``.
     """
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.hops: dict[str, str] = {}
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -156,9 +161,20 @@ class RedirectLogMiddleware(FetchLogMiddleware):
         self._record(request, outcome="redirect", status=response.status, error=f"to {location}")
         if location:
             target = urljoin(request.url, safe_url_string(location)).split("#", 1)[0]
-            if target in (*request.meta.get("redirect_urls", ()), request.url):
+            if self._closes_loop(request.url, target):
                 raise IgnoreRequest(f"{REDIRECT_LOOP} {request.url} -> {target}")
+            self.hops[request.url] = target
         return response
+
+    def _closes_loop(self, origin: str, target: str) -> bool:
+        url: str | None = target
+        seen: set[str] = set()
+        while url is not None and url not in seen:
+            if url == origin:
+                return True
+            seen.add(url)
+            url = self.hops.get(url)
+        return False
 
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None

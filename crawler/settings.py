@@ -1,13 +1,10 @@
 """Scrapy settings for citynews: polite by default, offline-testable through a proxy."""
 
-import os
-
-from citynews.config import DEFAULT_USER_AGENT
-from citynews.paths import default_db, default_sources
-
 BOT_NAME = "citynews"
+SPIDER_MODULES = ["citynews.crawler.spiders"]
+NEWSPIDER_MODULE = "citynews.crawler.spiders"
 
-USER_AGENT = DEFAULT_USER_AGENT
+USER_AGENT = "citynews/0.1 (+https://github.com/citynews/citynews)"
 ROBOTSTXT_OBEY = True
 
 # Politeness: at most two requests per domain at once, AutoThrottle adapts to the server.
@@ -50,6 +47,10 @@ ITEM_PIPELINES = {
 }
 
 # citynews' own settings (set by crawler.run from the CLI options, or `scrapy ... -s KEY=VALUE`)
+import os  # noqa: E402 - settings modules are flat; these feed the defaults below
+
+from citynews.paths import default_db, default_sources  # noqa: E402
+
 CITYNEWS_DB = str(default_db())
 CITYNEWS_FULL = False
 CITYNEWS_PROXY = ""

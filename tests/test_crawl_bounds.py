@@ -7,8 +7,6 @@ is), one crawl covers every case side by side, and a real SQLite file records wh
 from __future__ import annotations
 
 import json
-import sqlite3
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 from citynews.config import load_sources
 from citynews.crawler.retry import retry_after_seconds
 from citynews.errors import ConfigError
-from tests.conftest import run_cli
+from tests.conftest import crawl_and_status, query
 from tests.faultserver import (
     FaultServer,
     article_html,
@@ -140,28 +138,10 @@ def crawled(tmp_path_factory):
     with FaultServer() as server:
         sources = tmp / "sources.toml"
         sources.write_text(build(server), encoding="utf-8")
-        db = tmp / "bounds.db"
-        started = time.monotonic()
-        result = run_cli(
-            "crawl", "--sources", str(sources), "--db", str(db), "--proxy", server.url(""), "--json"
-        )
-        seconds = time.monotonic() - started
-        status = run_cli("status", "--sources", str(sources), "--db", str(db), "--json")
         yield {
             "server": server,
-            "db": db,
-            "result": result,
-            "seconds": seconds,
-            "status": status,
+            **crawl_and_status(sources, tmp / "bounds.db", "--proxy", server.url("")),
         }
-
-
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def outcomes(db: Path, name: str) -> list[tuple[str, str]]:
@@ -204,6 +184,12 @@ def test_site_blocked_by_robots_is_recorded_and_broken(crawled):
     assert requested(crawled["server"], "blocked.example") == ["http://blocked.example/robots.txt"]
     states = {row["source"]: row for row in json.loads(crawled["status"].stdout)}
     assert states["blocked"]["state"] == "broken"
+    runs = query(
+        crawled["db"],
+        "select status, errors, message from crawl_runs where source = ?",
+        ("blocked",),
+    )
+    assert runs == [("failed", 1, "0 documents, 0 known pages skipped; robots-blocked 1")]
 
 
 @pytest.mark.slow

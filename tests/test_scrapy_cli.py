@@ -7,7 +7,6 @@ demo's sample portals, and must behave as `citynews crawl --source NAME` does.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from citynews.config import SAMPLE_SOURCES, load_sources
 from citynews.crawler.spiderloader import SourceSpiderLoader
 from citynews.ops.lock import crawl_lock
 from citynews.sample.sites import SampleServer
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, query, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -33,14 +32,6 @@ def scrapy(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
         cwd=REPO,
         env={**clean, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -40,6 +40,24 @@ def _as_datetime(value: DateValue | None) -> datetime | None:
     return datetime(value.year, value.month, value.day, tzinfo=BERLIN)
 
 
+# Outcomes that say why a source yields little although its pages answer: named in the run's
+# message, so `status` and the crawl_runs table show them beside the error count.
+SIGNALS = (
+    "robots-blocked",
+    "too-large",
+    "redirect-loop",
+    "redirect-off-site",
+    "retry-after",
+    "sitemap-limit",
+    "page-limit",
+)
+
+
+def _signals(outcomes: dict[str, int]) -> str:
+    found = [f"{name} {outcomes[name]}" for name in SIGNALS if outcomes.get(name)]
+    return "; " + ", ".join(found) if found else ""
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
     # Bound by the spider loader's per-source subclasses; crawler.run passes it instead.
@@ -265,20 +283,16 @@ class PortalSpider(scrapy.Spider):
     def _parse_html(self, response: Response) -> tuple[str, Any]:
         """The page's text and parsed tree; a body that is valid UTF-8 is read as UTF-8.
 
-        Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 with
-        umlauts in them are practically never meant as Latin-1. The tree comes from the
-        extraction's own parser (its elements are cheaper to create than Scrapy's selector's).
+        Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 are
+        practically never meant as Latin-1. Anything else is decoded by Scrapy (w3lib: header,
+        byte-order mark, ``<meta>``, detection). The tree comes from the extraction's own parser
+        (its elements are cheaper to create than Scrapy's selector's).
         """
-        if response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-            try:
-                text = response.body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if not text.isascii():
-                    return text, None
+        try:
+            text = response.body.decode("utf-8")
+        except UnicodeDecodeError:
             return response.text, parse_html(response.text)
-        return response.text, parse_html(response.body)
+        return text, parse_html(response.body)
 
     def _parse_hints(self, response: Response) -> Hints:
         hints = response.meta.get("citynews_hints") or Hints()
@@ -324,6 +338,7 @@ class PortalSpider(scrapy.Spider):
         else:
             status = "ok"
         message = f"{documents} documents, {self.skipped_known} known pages skipped"
+        message += _signals(stats.outcomes if stats else {})
         state.store.finish_run(
             state.run_id,
             self.source.name,
