@@ -152,7 +152,7 @@ def test_robots_txt_start_urls_are_recognised(url, expected):
     assert is_robots_txt(url) is expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.binary(max_size=2000))
 def test_any_bytes_give_links_or_an_input_error(body):
     try:
@@ -163,7 +163,7 @@ def test_any_bytes_give_links_or_an_input_error(body):
     assert all(isinstance(url, str) for url in nested)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(
         st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40), max_size=8

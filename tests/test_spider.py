@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gzip
 
 import pytest
 from scrapy import Request
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from citynews.config import SAMPLE_SOURCES, load_sources
@@ -202,3 +203,19 @@ def test_start_requests_are_marked_as_starts(tmp_path):
     starts = asyncio.run(collect())
     assert [r.url for r in starts] == list(SOURCES["kommunal-digital"].start_urls)
     assert all(r.meta["citynews_start"] and r.dont_filter for r in starts)
+
+
+def test_gzipped_sitemap_beyond_the_size_cap_is_recorded_as_too_large(tmp_path):
+    crawler = get_crawler(
+        PortalSpider, {"CITYNEWS_DB": str(tmp_path / "gz.db"), "DOWNLOAD_MAXSIZE": 50_000}
+    )
+    spider = PortalSpider.from_crawler(crawler, source=SOURCES["smartcity-dialog"])
+    get_state(crawler).begin("smartcity-dialog")
+    entries = "".join(f"<url><loc>{SCD}/aktuelles/m-{n}/</loc></url>" for n in range(5000))
+    packed = gzip.compress(f"<urlset>{entries}</urlset>".encode())
+    response = Response(
+        url=f"{SCD}/sitemap.xml.gz", body=packed, request=Request(f"{SCD}/sitemap.xml.gz")
+    )
+    assert len(packed) < 50_000
+    assert list(spider.parse_sitemap(response)) == []
+    assert get_state(crawler).store.stats["smartcity-dialog"].outcomes == {"too-large": 1}

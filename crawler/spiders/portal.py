@@ -18,6 +18,7 @@ from scrapy.http import Response
 from citynews.config import Source
 from citynews.crawler.middlewares import outcome_of
 from citynews.crawler.sitemaps import (
+    SitemapTooLarge,
     is_robots_txt,
     parse_sitemap,
     sitemap_body,
@@ -160,7 +161,8 @@ class PortalSpider(scrapy.Spider):
             return parser(response)
         except InputError as exc:
             logger.warning("%s: %s", self.source.name, exc)
-            self._record(response.url, "bad-xml", status=response.status, error=str(exc))
+            outcome = "too-large" if isinstance(exc, SitemapTooLarge) else "bad-xml"
+            self._record(response.url, outcome, status=response.status, error=str(exc))
             return None
 
     def _feed_entries(self, response: Response) -> list[Link]:
