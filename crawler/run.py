@@ -37,6 +37,7 @@ def build_settings(
             "RETRY_TIMES": crawler_settings.retry_times,
             "DOWNLOAD_MAXSIZE": crawler_settings.max_page_bytes,
             "AUTOTHROTTLE_ENABLED": crawler_settings.autothrottle,
+            "CITYNEWS_MAX_RETRY_AFTER": crawler_settings.max_retry_after,
             "CITYNEWS_DB": str(db_path),
             "CITYNEWS_FULL": full,
             "CITYNEWS_PROXY": proxy or "",

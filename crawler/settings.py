@@ -33,6 +33,11 @@ LOG_LEVEL = "WARNING"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # In the places of Scrapy's own: redirects obey allowed_domains, Retry-After is honoured.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "citynews.crawler.offsite.OffsiteRedirectMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "citynews.crawler.retry.RetryAfterMiddleware": 550,
     "citynews.crawler.middlewares.LocalProxyMiddleware": 740,
     "citynews.crawler.middlewares.FetchLogMiddleware": 540,
     "citynews.crawler.middlewares.RedirectLogMiddleware": 610,
@@ -42,10 +47,20 @@ ITEM_PIPELINES = {
     "citynews.crawler.pipelines.StoragePipeline": 800,
 }
 
-# citynews' own settings (set by crawler.run from the CLI options)
-CITYNEWS_DB = "data/citynews.db"
+# citynews' own settings (set by crawler.run from the CLI options, or `scrapy ... -s KEY=VALUE`)
+import os  # noqa: E402 - settings modules are flat; these feed the defaults below
+
+from citynews.paths import default_db, default_sources  # noqa: E402
+
+CITYNEWS_DB = str(default_db())
 CITYNEWS_FULL = False
 CITYNEWS_PROXY = ""
+CITYNEWS_MAX_RETRY_AFTER = 300
+# The sources `scrapy list` and `scrapy crawl NAME` read (one spider per enabled source).
+CITYNEWS_SOURCES = os.environ.get("CITYNEWS_SOURCES") or str(default_sources())
+SPIDER_LOADER_CLASS = "citynews.crawler.spiderloader.SourceSpiderLoader"
+# `scrapy crawl NAME` runs `citynews crawl --source NAME`: same lock, summary and exit codes.
+COMMANDS_MODULE = "citynews.ops.scrapy_commands"
 
 # Live progress line on a terminal; the extension stays unloaded when stderr is not a TTY.
 EXTENSIONS = {"citynews.crawler.extensions.ProgressExtension": 500}

@@ -39,6 +39,8 @@ class CrawlerSettings:
     retry_times: int = 2
     max_page_bytes: int = 5 * 1024 * 1024
     autothrottle: bool = True
+    # A Retry-After longer than this gives the URL up for the run instead of holding the lock.
+    max_retry_after: int = 300
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class Source:
     enabled: bool = True
     # iCal/JSON/OParl windows, the JSON mapping and event-feed dates (citynews.sourcekinds).
     machine: MachineOptions = field(default_factory=MachineOptions)
+    # Hosts a start URL may redirect to besides allowed_domains (a portal that moved).
+    redirect_domains: tuple[str, ...] = ()
+    # Bounds of one run: sitemaps fetched, document pages requested.
+    max_sitemaps: int = 50
+    max_pages: int = 2000
 
     def page_kind(self, url: str) -> str | None:
         """'listing', 'event' or 'article' when a configured pattern matches the URL.
@@ -145,8 +152,21 @@ SOURCE_KEYS = {
     "verified",
     "enabled",
     *MACHINE_SOURCE_KEYS,
+    "redirect_domains",
+    "max_sitemaps",
+    "max_pages",
 }
+# Ranges of the numeric source keys: (smallest, largest).
+SOURCE_BOUNDS = {"max_sitemaps": (1, 10_000), "max_pages": (1, 1_000_000)}
 CRAWLER_KEYS = {f for f in CrawlerSettings.__dataclass_fields__}
+
+
+def _bounded(table: dict[str, Any], key: str, where: str) -> int:
+    low, high = SOURCE_BOUNDS[key]
+    value = table.get(key, Source.__dataclass_fields__[key].default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where}.{key}: must be a whole number from {low} to {high}")
+    return value
 
 
 def _parse_source(name: str, table: Any, where: str) -> Source:
@@ -197,6 +217,9 @@ def _parse_source(name: str, table: Any, where: str) -> Source:
         verified=_expect(table.get("verified", True), bool, f"{where}.verified", "true or false"),
         enabled=_expect(table.get("enabled", True), bool, f"{where}.enabled", "true or false"),
         machine=parse_machine_keys(table, kind, where),
+        redirect_domains=_str_list(table, "redirect_domains", where),
+        max_sitemaps=_bounded(table, "max_sitemaps", where),
+        max_pages=_bounded(table, "max_pages", where),
     )
 
 
@@ -213,6 +236,8 @@ def _parse_crawler(table: Any, where: str) -> CrawlerSettings:
         expected = type(getattr(defaults, key))
         typ = (int, float) if expected is float else expected
         values[key] = _expect(value, typ, f"{where}.{key}", expected.__name__)
+    if not 0 <= values.get("max_retry_after", 0) <= 86_400:
+        raise ConfigError(f"{where}.max_retry_after: must be from 0 to 86400 seconds")
     return CrawlerSettings(**values)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,23 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present (evaluation data for developers only)")
     return SHARED
+
+
+def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of one query on a crawled database file."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def crawl_and_status(sources: Path, db: Path, *extra: str, timeout: float = 120) -> dict:
+    """`citynews crawl --json` then `citynews status --json` on the same files, timed."""
+    started = time.monotonic()
+    result = run_cli(
+        "crawl", "--sources", str(sources), "--db", str(db), "--json", *extra, timeout=timeout
+    )
+    seconds = time.monotonic() - started
+    status = run_cli("status", "--sources", str(sources), "--db", str(db), "--json")
+    return {"db": db, "sources": sources, "result": result, "seconds": seconds, "status": status}

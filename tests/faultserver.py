@@ -3,10 +3,14 @@
 Each path maps to an *action* that answers the request: a page, an error status, silence
 longer than the crawler's timeout, a dropped connection, a redirect, an endless stream, a
 body shorter than its Content-Length. Unknown paths answer 404 (robots.txt too: crawl all).
+
+Used as an HTTP proxy (``CITYNEWS_PROXY``), it also serves named hosts: a route registered as
+``//host.example/path`` answers only for that host, so one server can play several sites.
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 import socket
 
@@ -16,14 +20,40 @@ from citynews.sample.httpserver import HTML, Action, LocalServer, RequestHandler
 
 
 def page(
-    body: str | bytes, status: int = 200, content_type: str = HTML, delay: float = 0
+    body: str | bytes,
+    status: int = 200,
+    content_type: str = HTML,
+    delay: float = 0,
+    **headers: str,
 ) -> Action:
+    """A response; keyword headers use ``_`` for ``-`` (``Retry_After="2"``)."""
     data = body.encode("utf-8") if isinstance(body, str) else body
+    named = {name.replace("_", "-"): value for name, value in headers.items()}
 
     def act(handler: RequestHandler) -> None:
         if delay and handler.owner.stopping.wait(delay):
             return
-        send(handler, status, data, content_type)
+        send(handler, status, data, content_type, named)
+
+    return act
+
+
+def in_turn(*actions: Action) -> Action:
+    """The first request gets the first action, the next the second...; the last repeats."""
+    calls = iter(range(len(actions)))
+
+    def act(handler: RequestHandler) -> None:
+        actions[next(calls, len(actions) - 1)](handler)
+
+    return act
+
+
+def gzip_bomb(unpacked: int) -> Action:
+    """A small gzip body (Content-Encoding: gzip) that unpacks to ``unpacked`` bytes."""
+    data = gzip.compress(b"<p>" + b"0" * unpacked + b"</p>", compresslevel=9)
+
+    def act(handler: RequestHandler) -> None:
+        send(handler, 200, data, HTML, {"Content-Encoding": "gzip"})
 
     return act
 

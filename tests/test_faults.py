@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, crawl_and_status, query, run_cli
 from tests.faultserver import (
     FaultServer,
     article_html,
@@ -94,14 +94,6 @@ def serve_listing(server: FaultServer, name: str, docs: dict[int, object]) -> No
     server.route(f"/{name}/", page(listing_html([f"/{name}/doc-{n}.html" for n in docs])))
     for n, action in docs.items():
         server.route(f"/{name}/doc-{n}.html", action)
-
-
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 CHARSET_TITLE = "Größere Straßenbahn für Köln-Mülheim"
@@ -203,19 +195,10 @@ def faults(tmp_path_factory):
             xxe={"kind": "sitemap", "start": "/xxe/sitemap.xml"},
             bomb={"kind": "feed", "start": "/bomb/feed.xml"},
         )
-        db = tmp / "faults.db"
-        started = time.monotonic()
-        result = run_cli("crawl", "--sources", str(sources), "--db", str(db), "--json", timeout=120)
-        seconds = time.monotonic() - started
-        status = run_cli("status", "--sources", str(sources), "--db", str(db), "--json")
         yield {
             "server": server,
-            "db": db,
-            "sources": sources,
-            "result": result,
-            "seconds": seconds,
-            "status": status,
             "port": server.port,
+            **crawl_and_status(sources, tmp / "faults.db"),
         }
 
 
@@ -323,6 +306,7 @@ def test_redirect_loop_is_recorded_and_stores_nothing(faults):
         outcome for path, value in seen.items() if "doc-" in path for outcome in value.split(",")
     }
     assert loop and not loop & {"ok"}, seen
+    assert "redirect-loop" in loop, seen  # not only hops that end silently in the dupe filter
     assert documents(faults["db"], "loop") == []
 
 
@@ -371,6 +355,7 @@ def test_status_after_the_faulty_crawl_flags_it_for_cron(faults):
     assert states["healthy"] == "ok"
     assert states["down"] == "broken"
     assert states["slow"] == "broken"  # its only document timed out: 1 error of 2 fetches
+    assert states["loop"] == "broken"  # a redirect loop is an error, not "ok" with 0 pages
 
 
 def test_integrity_after_faults(faults):

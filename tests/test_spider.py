@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import gzip
+
 import pytest
 from scrapy import Request
+from scrapy.http import Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from citynews.config import SAMPLE_SOURCES, load_sources
@@ -156,3 +161,61 @@ def test_listing_teaser_newer_than_last_fetch_triggers_a_conditional_refetch(tmp
     requested = {r.url: r for r in spider.parse_listing(response)}
     assert requested[stale].headers.get("If-None-Match") == b'"old"'
     assert fresh not in requested
+
+
+def bounded_spider(tmp_path, name: str, **bounds: int) -> PortalSpider:
+    source = dataclasses.replace(SOURCES[name], **bounds)
+    crawler = get_crawler(PortalSpider, {"CITYNEWS_DB": str(tmp_path / "bounded.db")})
+    spider = PortalSpider.from_crawler(crawler, source=source)
+    get_state(crawler).begin(name)
+    return spider
+
+
+def test_document_requests_stop_at_max_pages_and_say_so_once(tmp_path):
+    spider = bounded_spider(tmp_path, "smartcity-dialog", max_pages=5)
+    response = file_response(SAVED / "scd_sitemap.xml", f"{SCD}/sitemap.xml")
+    requests = list(spider.parse_sitemap(response))
+    assert len(requests) == 5
+    assert get_state(spider.crawler).store.stats["smartcity-dialog"].outcomes == {"page-limit": 1}
+
+
+def test_robots_txt_start_url_yields_its_sitemaps_up_to_max_sitemaps(tmp_path):
+    spider = bounded_spider(tmp_path, "smartcity-dialog", max_sitemaps=3)
+    spider.sitemaps = 1  # the robots.txt start URL itself
+    robots = b"User-agent: *\n" + b"".join(b"Sitemap: /s-%d.xml\n" % n for n in range(5))
+    response = TextResponse(
+        url=f"{SCD}/robots.txt", body=robots, request=Request(f"{SCD}/robots.txt")
+    )
+    requests = list(spider.parse_sitemap(response))
+    assert [r.url for r in requests] == [f"{SCD}/s-0.xml", f"{SCD}/s-1.xml"]
+    assert all(r.callback == spider.parse_sitemap for r in requests)
+    assert get_state(spider.crawler).store.stats["smartcity-dialog"].outcomes == {
+        "sitemap-limit": 1
+    }
+
+
+def test_start_requests_are_marked_as_starts(tmp_path):
+    spider = make_spider(tmp_path, "kommunal-digital")
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    starts = asyncio.run(collect())
+    assert [r.url for r in starts] == list(SOURCES["kommunal-digital"].start_urls)
+    assert all(r.meta["citynews_start"] and r.dont_filter for r in starts)
+
+
+def test_gzipped_sitemap_beyond_the_size_cap_is_recorded_as_too_large(tmp_path):
+    crawler = get_crawler(
+        PortalSpider, {"CITYNEWS_DB": str(tmp_path / "gz.db"), "DOWNLOAD_MAXSIZE": 50_000}
+    )
+    spider = PortalSpider.from_crawler(crawler, source=SOURCES["smartcity-dialog"])
+    get_state(crawler).begin("smartcity-dialog")
+    entries = "".join(f"<url><loc>{SCD}/aktuelles/m-{n}/</loc></url>" for n in range(5000))
+    packed = gzip.compress(f"<urlset>{entries}</urlset>".encode())
+    response = Response(
+        url=f"{SCD}/sitemap.xml.gz", body=packed, request=Request(f"{SCD}/sitemap.xml.gz")
+    )
+    assert len(packed) < 50_000
+    assert list(spider.parse_sitemap(response)) == []
+    assert get_state(crawler).store.stats["smartcity-dialog"].outcomes == {"too-large": 1}

@@ -16,10 +16,18 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from citynews.config import Source
+from citynews.crawler.middlewares import outcome_of
+from citynews.crawler.sitemaps import (
+    SitemapTooLarge,
+    is_robots_txt,
+    parse_sitemap,
+    sitemap_body,
+    sitemaps_from_robots,
+)
 from citynews.crawler.state import get_state
 from citynews.errors import InputError
 from citynews.model import BERLIN, DateValue, Hints, utc_key
-from citynews.normalize.discovery import Link, parse_feed, parse_sitemap
+from citynews.normalize.discovery import Link, parse_feed
 from citynews.normalize.extract import extract_teasers, parse_html
 
 logger = logging.getLogger(__name__)
@@ -33,16 +41,40 @@ def _as_datetime(value: DateValue | None) -> datetime | None:
     return datetime(value.year, value.month, value.day, tzinfo=BERLIN)
 
 
+# Outcomes that say why a source yields little although its pages answer: named in the run's
+# message, so `status` and the crawl_runs table show them beside the error count.
+SIGNALS = (
+    "robots-blocked",
+    "too-large",
+    "redirect-loop",
+    "redirect-off-site",
+    "retry-after",
+    "sitemap-limit",
+    "page-limit",
+)
+
+
+def _signals(outcomes: dict[str, int]) -> str:
+    found = [f"{name} {outcomes[name]}" for name in SIGNALS if outcomes.get(name)]
+    return "; " + ", ".join(found) if found else ""
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
+    # Bound by the spider loader's per-source subclasses; crawler.run passes it instead.
+    source: Source
 
-    def __init__(self, source: Source, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, source: Source | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.source = source
-        self.name = source.name
-        self.allowed_domains = list(source.allowed_domains)
+        self.source = source or type(self).source
+        self.name = self.source.name
+        self.allowed_domains = list(self.source.allowed_domains)
+        self.redirect_domains = list(self.source.redirect_domains)
         self.started = datetime.now().timestamp()
         self.skipped_known = 0
+        # Bounds of a run: sitemaps requested and document pages requested so far.
+        self.sitemaps = 0
+        self.pages = 0
 
     # --- discovery ---------------------------------------------------------------------------
 
@@ -54,20 +86,54 @@ class PortalSpider(scrapy.Spider):
             "listing": self.parse_listing,
         }[self.source.kind]
         for url in self.source.start_urls:
-            yield self._request(url, callback, dont_filter=True)
+            if callback == self.parse_sitemap and not self._count_sitemap(url):
+                break
+            request = self._request(url, callback, dont_filter=True)
+            request.meta["citynews_start"] = True
+            yield request
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        for link in self._parse_xml(parse_feed, response) or []:
+        for link in self._parse_xml(self._feed_entries, response) or []:
             yield from self._follow_document(
                 link, Hints(title=link.title, published=link.published)
             )
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        links, nested = self._parse_xml(parse_sitemap, response) or ([], [])
+        """A sitemap, a sitemap index, or a robots.txt whose ``Sitemap:`` lines name them."""
+        if is_robots_txt(response.url):
+            links, nested = [], sitemaps_from_robots(response.body, response.url)
+        else:
+            links, nested = self._parse_xml(self._sitemap_entries, response) or ([], [])
         for url in nested:
+            if not self._count_sitemap(url):
+                break
             yield self._request(url, self.parse_sitemap)
         for link in links:
             yield from self._follow_document(link, Hints())
+
+    def _sitemap_entries(self, response: Response) -> tuple[list[Link], list[str]]:
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        return parse_sitemap(sitemap_body(response, max_size), response.url)
+
+    def _count_sitemap(self, url: str) -> bool:
+        """False (logged and recorded once) when the run's sitemap bound is reached."""
+        self.sitemaps += 1
+        return self._within("max_sitemaps", self.sitemaps, url, "sitemap-limit")
+
+    def _within(self, key: str, count: int, url: str, outcome: str) -> bool:
+        limit = getattr(self.source, key)
+        if count <= limit:
+            return True
+        if count == limit + 1:
+            logger.warning(
+                "%s: %s = %d reached, not following %s and beyond",
+                self.source.name,
+                key,
+                limit,
+                url,
+            )
+            self._record(url, outcome, error=f"{key} = {limit} reached for this run")
+        return False
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_html(response):
@@ -92,11 +158,15 @@ class PortalSpider(scrapy.Spider):
 
     def _parse_xml(self, parser: Any, response: Response) -> Any:
         try:
-            return parser(response.body, response.url)
+            return parser(response)
         except InputError as exc:
             logger.warning("%s: %s", self.source.name, exc)
-            self._record(response.url, "bad-xml", status=response.status, error=str(exc))
+            outcome = "too-large" if isinstance(exc, SitemapTooLarge) else "bad-xml"
+            self._record(response.url, outcome, status=response.status, error=str(exc))
             return None
+
+    def _feed_entries(self, response: Response) -> list[Link]:
+        return parse_feed(response.body, response.url)
 
     def _parse_links(self, response: Response) -> list[str]:
         seen: dict[str, None] = {}
@@ -131,18 +201,28 @@ class PortalSpider(scrapy.Spider):
             return
         hints.kind = kind
         known = get_state(self.crawler).known.get(link.url)
+        if known is None or self._changed(link, known):
+            self.pages += 1
+            if self._within("max_pages", self.pages, link.url, "page-limit"):
+                yield self._document_request(link, kind, hints, known)
+            return
+        self.skipped_known += 1
+
+    def _changed(self, link: Link, known: dict[str, Any]) -> bool:
+        """Known pages are fetched again only when the feed, sitemap or teaser says so."""
+        changed = utc_key(link.updated or link.published)
+        return changed is not None and (known["last_fetched"] or "") < changed
+
+    def _document_request(
+        self, link: Link, kind: str | None, hints: Hints, known: dict[str, Any] | None
+    ) -> scrapy.Request:
         headers = {}
         if known is not None:
-            # Known pages are fetched again only when the feed, sitemap or teaser says so.
-            changed = utc_key(link.updated or link.published)
-            if changed is None or (known["last_fetched"] or "") >= changed:
-                self.skipped_known += 1
-                return
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-        yield self._request(
+        return self._request(
             link.url, self.parse_page, kind=kind or "article", hints=hints, headers=headers
         )
 
@@ -161,9 +241,16 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self._on_error, meta=meta, **kwargs)
 
     def _on_error(self, failure: Any) -> None:
-        """Failures the fetch log cannot see: the redirect middleware gives up on loops."""
-        if failure.check(IgnoreRequest) and "redirect" in str(failure.value).lower():
-            self._record(failure.request.url, "redirect-loop", error=str(failure.value))
+        """Failures the fetch log cannot see: raised while a response was processed.
+
+        Redirect loops and compressed bodies beyond the size cap end as IgnoreRequest in a
+        middleware's process_response, which only the request's errback hears of.
+        """
+        if not failure.check(IgnoreRequest):
+            return  # download errors: recorded by the fetch log middleware
+        outcome = outcome_of(failure.value, failure.request)
+        if outcome in ("redirect-loop", "too-large"):
+            self._record(failure.request.url, outcome, error=str(failure.value))
 
     def _record(
         self, url: str, outcome: str, *, status: int | None = None, error: str | None = None
@@ -198,20 +285,16 @@ class PortalSpider(scrapy.Spider):
     def _parse_html(self, response: Response) -> tuple[str, Any]:
         """The page's text and parsed tree; a body that is valid UTF-8 is read as UTF-8.
 
-        Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 with
-        umlauts in them are practically never meant as Latin-1. The tree comes from the
-        extraction's own parser (its elements are cheaper to create than Scrapy's selector's).
+        Servers often declare ISO-8859-1 for UTF-8 pages; bytes that decode as UTF-8 are
+        practically never meant as Latin-1. Anything else is decoded by Scrapy (w3lib: header,
+        byte-order mark, ``<meta>``, detection). The tree comes from the extraction's own parser
+        (its elements are cheaper to create than Scrapy's selector's).
         """
-        if response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-            try:
-                text = response.body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if not text.isascii():
-                    return text, None
+        try:
+            text = response.body.decode("utf-8")
+        except UnicodeDecodeError:
             return response.text, parse_html(response.text)
-        return response.text, parse_html(response.body)
+        return text, parse_html(response.body)
 
     def _parse_hints(self, response: Response) -> Hints:
         hints = response.meta.get("citynews_hints") or Hints()
@@ -257,6 +340,7 @@ class PortalSpider(scrapy.Spider):
         else:
             status = "ok"
         message = f"{documents} documents, {self.skipped_known} known pages skipped"
+        message += _signals(stats.outcomes if stats else {})
         state.store.finish_run(
             state.run_id,
             self.source.name,

@@ -1,8 +1,10 @@
-"""Where a source lists its documents: RSS/Atom feeds and XML sitemaps.
+"""Where a source lists its documents: RSS/Atom feeds, and what a sitemap entry says.
 
 Every XML body passes defusedxml first, so an external entity or a billion-laughs
 expansion is refused before any parser could expand it; feedparser then does the
 tolerant part (date formats, RSS/Atom dialects) that it does better than hand-written code.
+Sitemaps themselves are read in the crawler with Scrapy's sitemap utilities
+(``citynews.crawler.sitemaps``); this module stays free of Scrapy.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from citynews.errors import InputError
-
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 class UnsafeXMLError(InputError):
@@ -34,7 +34,8 @@ class Link:
     updated: datetime | None = None
 
 
-def _safe_root(body: bytes, url: str):
+def refuse_unsafe_xml(body: bytes, url: str):
+    """The parsed root; InputError for XML that is not well-formed or uses entities."""
     try:
         return SafeET.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -51,7 +52,7 @@ def _struct_time(value) -> datetime | None:
 
 def parse_feed(body: bytes, url: str) -> list[Link]:
     """Entries of an RSS or Atom feed, links made absolute."""
-    _safe_root(body, url)
+    refuse_unsafe_xml(body, url)
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     links = []
     for entry in parsed.entries:
@@ -70,7 +71,8 @@ def parse_feed(body: bytes, url: str) -> list[Link]:
     return links
 
 
-def _lastmod(text: str | None) -> datetime | None:
+def lastmod(text: str | None) -> datetime | None:
+    """A sitemap ``lastmod`` (W3C datetime) as an aware datetime; UTC when it names no zone."""
     if not text:
         return None
     try:
@@ -78,25 +80,3 @@ def _lastmod(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def parse_sitemap(body: bytes, url: str) -> tuple[list[Link], list[str]]:
-    """(document links, nested sitemap URLs) of a sitemap or sitemap index."""
-    root = _safe_root(body, url)
-    tag = root.tag.removeprefix(SITEMAP_NS)
-    if tag == "sitemapindex":
-        locs = [el.findtext(f"{SITEMAP_NS}loc") for el in root.iter(f"{SITEMAP_NS}sitemap")]
-        return [], [urljoin(url, loc.strip()) for loc in locs if loc]
-    if tag != "urlset":
-        raise InputError(f"{url}: not a sitemap (root element {tag!r})")
-    links = []
-    for el in root.iter(f"{SITEMAP_NS}url"):
-        loc = el.findtext(f"{SITEMAP_NS}loc")
-        if loc:
-            links.append(
-                Link(
-                    url=urljoin(url, loc.strip()),
-                    updated=_lastmod(el.findtext(f"{SITEMAP_NS}lastmod")),
-                )
-            )
-    return links, []

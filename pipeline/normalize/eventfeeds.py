@@ -22,7 +22,7 @@ import lxml.html
 from citynews.errors import InputError
 from citynews.model import BERLIN, DateValue, Event
 from citynews.normalize.dates import DateMatch, find_dates
-from citynews.normalize.discovery import _safe_root as refuse_unsafe_xml
+from citynews.normalize.discovery import refuse_unsafe_xml
 from citynews.normalize.records import ReadResult, Record, status_from_words
 
 

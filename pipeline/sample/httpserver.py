@@ -4,7 +4,9 @@ A threaded ``http.server`` on 127.0.0.1 (port 0: any free port) running in a bac
 thread, used as a context manager. Requests are answered by *actions*: callables that get the
 request handler and write the whole response (so an action may also stay silent, drop the
 connection or stream). ``routes`` maps a path (query string removed) to its action;
-``fallback`` answers every other request, by default with 404.
+``fallback`` answers every other request, by default with 404. Used as an HTTP proxy, the
+server sees absolute URLs: a route ``//host.example/path`` answers for that host only, a plain
+``/path`` for every host.
 
     with LocalServer({"/": html_page("<h1>Hallo</h1>")}) as server:
         fetch(server.url("/"))
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -46,7 +49,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         owner = self.owner
         with owner.lock:
             owner.requests.append(self.path)
-        action = owner.routes.get(self.path.split("?", 1)[0], owner.fallback)
+            owner.times.append((self.path, time.monotonic()))
+        action = owner.action_for(self.path.split("?", 1)[0])
         # A client that hung up (a crawler's timeout, a test's abort) is not the server's error.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             action(self)
@@ -93,8 +97,8 @@ class LocalServer:
     so bodies may be close-delimited); ``nodelay`` sends small writes at once (headers and
     body go out in two writes: Nagle's algorithm with delayed ACKs stalls each response);
     ``backlog`` is the listen queue for crawls with many parallel connections.
-    ``requests`` lists the request paths served, in order; ``stopping`` is set on stop, so
-    actions that wait can end early.
+    ``requests`` lists the request paths served, in order (``times`` with their arrival);
+    ``stopping`` is set on stop, so actions that wait can end early.
     """
 
     def __init__(
@@ -110,6 +114,8 @@ class LocalServer:
         self.routes: dict[str, Action] = dict(routes or {})
         self.fallback = fallback
         self.requests: list[str] = []
+        # (path, monotonic time) of every request: tests of pacing read the gaps.
+        self.times: list[tuple[str, float]] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         handler = type(
@@ -138,6 +144,14 @@ class LocalServer:
 
     def route(self, path: str, action: Action) -> None:
         self.routes[path] = action
+
+    def action_for(self, path: str) -> Action:
+        """The action of a request path; proxy requests (``http://host/path``) may name a host."""
+        if path.startswith("http://"):
+            host, _, local = path.removeprefix("http://").partition("/")
+            action = self.routes.get(f"//{host}/{local}") or self.routes.get(f"/{local}")
+            return action or self.fallback
+        return self.routes.get(path, self.fallback)
 
     def start(self) -> LocalServer:
         if self._httpd is not None:
