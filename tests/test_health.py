@@ -154,21 +154,6 @@ def test_usual_interval(new_every, schedule, expected):
 
 
 @pytest.mark.parametrize(
-    ("expr", "expected"),
-    [
-        ("15 */3 * * *", timedelta(hours=3)),
-        ("40 6,18 * * *", timedelta(hours=12)),
-        ("0 9 * * 1-5", timedelta(days=3)),  # Friday to Monday
-        ("*/2 * * * * *", timedelta(seconds=2)),
-        ("", None),
-        ("no cron", None),
-    ],
-)
-def test_schedule_interval(expr, expected):
-    assert health.schedule_interval(expr, NOW) == expected
-
-
-@pytest.mark.parametrize(
     ("states", "code"),
     [([], 0), (["ok", "empty", "never"], 0), (["ok", "broken"], 1), (["dead"], 1)],
 )

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from citynews import cron
 from citynews.model import BERLIN
 
 STATES = ("never", "dead", "broken", "empty", "ok")
@@ -159,31 +160,6 @@ def assess(
     return Health(source, "ok", reason, **base)
 
 
-def schedule_interval(expr: str | None, now: datetime) -> timedelta | None:
-    """The longest gap between the next fire times of a cron expression (None if unusable)."""
-    if not expr:
-        return None
-    # Imported here: the scheduler module imports this one for its back-off.
-    from citynews.errors import ConfigError
-    from citynews.ops.scheduler import cron_trigger
-
-    try:
-        trigger = cron_trigger(expr)
-    except ConfigError:
-        return None
-    times: list[datetime] = []
-    previous = None
-    moment = now
-    for _ in range(8):
-        fire = trigger.get_next_fire_time(previous, moment)
-        if fire is None:
-            break
-        times.append(fire)
-        previous, moment = fire, fire + timedelta(seconds=1)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    return max(gaps, default=None)
-
-
 # --- reading the database ---------------------------------------------------------------------
 
 
@@ -284,9 +260,7 @@ def source_health(
             name,
             runs.get(name, []),
             now=now,
-            schedule_interval=schedule_interval(
-                schedules.get(name) or stored_schedules.get(name), now
-            ),
+            schedule_interval=cron.interval(schedules.get(name) or stored_schedules.get(name), now),
         )
         for name in names
     ]
