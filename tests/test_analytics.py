@@ -220,7 +220,7 @@ def test_export_table_as_csv_and_sql_as_json(db, tmp_path):
     ("kwargs", "message"),
     [
         ({"table": "nope"}, "no table or view 'nope'"),
-        ({"sql": "delete from documents"}, "bad SQL"),
+        ({"sql": "delete from documents"}, "only reading is allowed"),
         ({"sql": "select 1; delete from documents"}, "bad SQL"),
         ({"sql": "selec * from documents"}, "bad SQL"),
         ({"table": "documents", "sql": "select 1"}, "either a table or a SQL query"),

@@ -7,9 +7,11 @@ Errors the user can fix are reported as one line on stderr with a documented exi
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import time
+import traceback
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from citynews.config import (
     DEFAULT_FEEDS_DIR,
     DEFAULT_SOURCES,
     SAMPLE_SOURCES,
+    CrawlerSettings,
     SourcesConfig,
     load_sources,
 )
@@ -28,23 +31,69 @@ from citynews.errors import CitynewsError, InputError
 from citynews.ops.lock import crawl_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# The export's bounds (the defaults of citynews.storage.analytics, which is imported lazily).
+EXPORT_MAX_ROWS = 1_000_000
+EXPORT_TIMEOUT_S = 60.0
+
+
+DEBUG_ENV = "CITYNEWS_DEBUG"
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``citynews ... | head``): send what is left to /dev/null, so the
+    interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is no file descriptor (a test runner's buffer): nothing will flush it
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _os_error_line(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 class CitynewsGroup(click.Group):
-    """Turns library errors into one line and an exit code, never a traceback."""
+    """Turns every error into one line and an exit code, never a traceback (unless --debug)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(EXIT_OK)
         except CitynewsError as exc:
-            click.echo(f"citynews: error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            self._fail(ctx, f"citynews: error: {exc}", exc.exit_code)
         except sqlite3.Error as exc:
-            click.echo(f"citynews: database error: {exc}", err=True)
-            ctx.exit(EXIT_FAILED)
+            self._fail(ctx, f"citynews: database error: {exc}", EXIT_FAILED)
+        except OSError as exc:
+            self._fail(ctx, f"citynews: error: {_os_error_line(exc)}", EXIT_FAILED)
         except KeyboardInterrupt:
-            click.echo("citynews: interrupted", err=True)
-            ctx.exit(130)
+            self._fail(ctx, "citynews: interrupted", 130)
+        except Exception as exc:
+            # The last resort: a bug or a case nobody foresaw still ends in one line.
+            if _debugging(ctx):
+                raise
+            self._fail(
+                ctx,
+                f"citynews: internal error: {type(exc).__name__}: {exc}"
+                f" (run with --debug or {DEBUG_ENV}=1 for the traceback)",
+                EXIT_FAILED,
+            )
+
+    @staticmethod
+    def _fail(ctx: click.Context, line: str, code: int) -> None:
+        if _debugging(ctx):
+            traceback.print_exc()
+        click.echo(line.splitlines()[0] if line else line, err=True)
+        ctx.exit(code)
 
 
 def _about_text() -> str:
@@ -55,7 +104,10 @@ def _about_text() -> str:
 
 @click.group(cls=CitynewsGroup)
 @click.version_option(package_version("citynews"), message=" ".join(["%(prog)s", "%(version)s"]))
-def cli() -> None:
+@click.option(
+    "--debug", is_flag=True, help=f"Show the traceback of an error (or set {DEBUG_ENV}=1)."
+)
+def cli(debug: bool) -> None:
     """Watch German smart-city portals: crawl news and events into SQLite, publish feeds."""
 
 
@@ -77,6 +129,13 @@ sources_option = click.option(
 )
 
 
+# Years a --since date may name: earlier ones overflow time-zone arithmetic (0001-01-01)
+# and no portal published before the web.
+SINCE_RANGE = (1900, 2999)
+# Results a --limit may ask for: a bound keeps huge numbers out of SQLite's 64-bit integers.
+LIMIT = click.IntRange(1, 100_000)
+
+
 class SinceType(click.ParamType):
     """A date as people type it: 2026-03-01, 1.3.2026, "vor 2 Wochen", "gestern", "3 days ago"."""
 
@@ -89,18 +148,25 @@ class SinceType(click.ParamType):
 
         from citynews.model import BERLIN
 
-        parsed = dateparser.parse(
-            value,
-            languages=["de", "en"],
-            settings={
-                "DATE_ORDER": "DMY",
-                "TIMEZONE": "Europe/Berlin",
-                "RETURN_AS_TIMEZONE_AWARE": True,
-                "PREFER_DATES_FROM": "past",
-            },
-        )
+        low, high = SINCE_RANGE
+        out_of_range = f"{value!r} is outside the years {low} to {high}"
+        try:
+            parsed = dateparser.parse(
+                value,
+                languages=["de", "en"],
+                settings={
+                    "DATE_ORDER": "DMY",
+                    "TIMEZONE": "Europe/Berlin",
+                    "RETURN_AS_TIMEZONE_AWARE": True,
+                    "PREFER_DATES_FROM": "past",
+                },
+            )
+        except (OverflowError, ValueError):
+            self.fail(out_of_range, param, ctx)
         if parsed is None:
             self.fail(f"not a date: {value!r} (try 2026-03-01 or 'vor 2 Wochen')", param, ctx)
+        if not low <= parsed.year <= high:
+            self.fail(out_of_range, param, ctx)
         return parsed.astimezone(BERLIN).date()
 
 
@@ -249,7 +315,7 @@ def crawl(
     default="",
     help="Public URL of the feed folder, for self links (default: the folder's file:// URL).",
 )
-@click.option("--limit", default=50, show_default=True, help="Items per feed.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="Items per feed.")
 def feeds(db_path: Path, out_dir: Path, base_url: str, limit: int) -> None:
     """Build RSS, Atom and iCal files, OPML and index.html from the database."""
     report = _build_feeds(db_path, out_dir, base_url=base_url, limit=limit)
@@ -309,7 +375,7 @@ def demo(out_dir: Path, db_path: Path) -> None:
 @click.option(
     "--since", type=SINCE, help="Only documents published on or after this date ('vor 2 Wochen')."
 )
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=LIMIT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search(
     query: str,
@@ -347,13 +413,49 @@ def search(
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
 )
-def export(db_path: Path, table: str | None, sql: str | None, fmt: str, out: Path | None) -> None:
-    """Export a table, view or query as CSV or JSON for spreadsheets."""
-    from citynews.storage import analytics
-    from citynews.storage.store import open_db
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1, 100_000_000),
+    default=EXPORT_MAX_ROWS,
+    show_default=True,
+    help="Stop (exit 1) when the query has more rows than this.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=EXPORT_TIMEOUT_S,
+    show_default=True,
+    help="Stop (exit 1) when the query runs longer than this many seconds.",
+)
+def export(
+    db_path: Path,
+    table: str | None,
+    sql: str | None,
+    fmt: str,
+    out: Path | None,
+    max_rows: int,
+    timeout: float,
+) -> None:
+    """Export a table, view or query as CSV or JSON for spreadsheets.
 
-    db = open_db(db_path, create=False)
-    count = analytics.export(db, table=table, sql=sql, fmt=fmt, out=out or sys.stdout)
+    The database is opened read-only: statements that would write anything (INSERT, PRAGMA
+    changes, ATTACH, VACUUM INTO) are refused.
+    """
+    from citynews.storage import analytics
+
+    db = analytics.open_read_only(db_path)
+    try:
+        count = analytics.export(
+            db,
+            table=table,
+            sql=sql,
+            fmt=fmt,
+            out=out or sys.stdout,
+            max_rows=max_rows,
+            timeout=timeout,
+        )
+    finally:
+        db.close()
     click.echo(f"export: {count} rows", err=True)
 
 
@@ -367,7 +469,6 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Needs the optional extra: pip install 'citynews[serve]'.
     """
     import importlib.util
-    import os
 
     from citynews.storage import analytics
     from citynews.storage.store import open_db
@@ -381,19 +482,30 @@ def serve(db_path: Path, host: str, port: int) -> None:
     os.execv(argv[0], argv)
 
 
-def _read_input(item: str, base_url: str | None) -> tuple[bytes, str]:
+def _capped(stream: Any, item: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of a stream; a longer input (/dev/zero) is an InputError."""
+    body = stream.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise InputError(
+            f"{item}: larger than {max_bytes} bytes (crawler.max_page_bytes), not extracted"
+        )
+    return body
+
+
+def _read_input(item: str, base_url: str | None, max_bytes: int) -> tuple[bytes, str]:
     if item.startswith(("http://", "https://")):
         import urllib.request
 
         request = urllib.request.Request(item, headers={"User-Agent": "citynews-extract/0.1"})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.read(), response.geturl()
+                return _capped(response, item, max_bytes), response.geturl()
         except OSError as exc:
             raise InputError(f"{item}: cannot fetch: {exc}") from None
     path = Path(item)
     try:
-        body = path.read_bytes()
+        with path.open("rb") as stream:
+            body = _capped(stream, item, max_bytes)
     except OSError as exc:
         raise InputError(f"{item}: cannot read: {exc.strerror or exc}") from None
     return body, base_url or path.resolve().as_uri()
@@ -423,13 +535,15 @@ def extract(
 
     if base_url and len(inputs) > 1:
         raise InputError("--url applies to a single input only")
-    source = load_sources(sources_path).select([source_name])[0] if source_name else None
+    config = load_sources(sources_path) if source_name else None
+    source = config.select([source_name])[0] if config else None
+    max_bytes = (config.crawler if config else CrawlerSettings()).max_page_bytes
     normalizer = Normalizer()
     normalizer.preload()
     status = EXIT_OK
     for item in inputs:
         try:
-            body, url = _read_input(item, base_url)
+            body, url = _read_input(item, base_url, max_bytes)
         except InputError as exc:
             click.echo(f"citynews: error: {exc}", err=True)
             status = EXIT_USAGE
@@ -549,6 +663,10 @@ def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
     """
     from citynews.ops import health
 
+    if not db_path.is_file():
+        raise InputError(
+            f"{db_path}: database not found (run 'citynews crawl' or 'citynews demo' first)"
+        )
     schedules = {} if sources_path else health.recorded_schedules(db_path)
     if not schedules:
         config = load_sources(sources_path or DEFAULT_SOURCES)
@@ -613,4 +731,9 @@ def reprocess_cmd(
 
 
 def main() -> None:
-    cli(prog_name="citynews")
+    try:
+        cli(prog_name="citynews")
+    except BrokenPipeError:
+        # Click's own handler exits 1 for a closed pipe; `citynews ... | head` is no failure.
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
