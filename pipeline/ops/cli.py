@@ -657,9 +657,9 @@ def schedule(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
-    """Health of every source: ok, empty, broken, dead or never.
+    """Health of every source: ok, empty, degraded, broken, dead, blocked or never.
 
-    Exits 1 when any source is broken or dead, so cron mails the report.
+    Exits 1 when any source is blocked, broken, dead or degraded, so cron mails the report.
     """
     from citynews.ops import health
 
