@@ -204,3 +204,22 @@ def test_piping_into_head_exits_0_quietly(sample_db):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('schedule = "0 0 31 2 *"', "sources.alpha.schedule: cron expression '0 0 31 2 *' never"),
+        ('schedule = "61 * * * *"', "sources.alpha.schedule: bad cron expression '61 * * * *'"),
+    ],
+)
+def test_schedule_refuses_a_bad_schedule_in_one_line(tmp_path, setting, message):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "[sources.alpha]\ntitle = 'Alpha'\nkind = 'listing'\n"
+        "start_urls = ['http://alpha.example/']\nallowed_domains = ['alpha.example']\n"
+        f"{setting}\n",
+        encoding="utf-8",
+    )
+    result = invoke("schedule", "--sources", str(sources), "--db", str(tmp_path / "c.db"))
+    one_line(result, 2, f"{sources}: {message}")

@@ -11,12 +11,14 @@ import stat
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from citynews.config import SAMPLE_SOURCES, load_sources
+from citynews.errors import ConfigError
 from citynews.model import BERLIN
 from citynews.ops.scheduler import CrawlScheduler, backoff_skips, run_line
 from citynews.storage.store import Store, open_db
@@ -344,3 +346,12 @@ def test_kill_9_of_the_scheduler_leaves_no_crawl_behind(sample_server, tmp_path)
     while [pid for pid in children if alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if alive(pid)]
+
+
+@pytest.mark.parametrize("expr", ["0 0 31 2 *", "61 * * * *"])
+def test_a_schedule_that_never_fires_is_refused_not_waited_for(tmp_path, expr):
+    config = load_sources(sources_file(tmp_path, only="kommunal-digital"))
+    source = replace(config.sources["kommunal-digital"], schedule=expr)
+    config = replace(config, sources={"kommunal-digital": source})
+    with pytest.raises(ConfigError, match=r"sources\.kommunal-digital\.schedule: "):
+        CrawlScheduler(config, db_path=tmp_path / "c.db", feeds_dir=None)

@@ -36,7 +36,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from citynews.config import SourcesConfig
-from citynews.cron import cron_trigger, next_fire
+from citynews.cron import cron_trigger, next_fire, validate
 from citynews.errors import ConfigError
 from citynews.model import BERLIN
 from citynews.ops import health
@@ -49,6 +49,17 @@ KILL_AFTER_S = 15.0
 # A dead source is retried after 1, 3, 7, ... skipped runs, at least every 32nd run.
 MAX_SKIPS = 31
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _checked_schedule(name: str, expr: str) -> None:
+    """Refuse a schedule that does not parse or never fires (the scheduler would wait forever).
+
+    load_sources already refuses them; a configuration built in code meets the same check.
+    """
+    try:
+        validate(expr)
+    except ConfigError as exc:
+        raise ConfigError(f"sources.{name}.schedule: {exc}") from None
 
 
 def backoff_skips(failures: int) -> int:
@@ -160,6 +171,7 @@ class CrawlScheduler:
         self._scheduler.add_listener(self._on_busy, EVENT_JOB_MAX_INSTANCES)
         self.sources = config.select()
         for source in self.sources:
+            _checked_schedule(source.name, source.schedule)
             self._scheduler.add_job(
                 self.run_source,
                 trigger=cron_trigger(source.schedule, jitter=jitter),
