@@ -7,7 +7,7 @@ import click
 import pytest
 
 from citynews.model import BERLIN
-from citynews.ops.cli import SINCE
+from citynews.ops.edge import SINCE
 from tests.conftest import run_cli
 
 

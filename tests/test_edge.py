@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from citynews.errors import InputError
-from citynews.ops.cli import DEBUG_ENV, CitynewsGroup, cli
+from citynews.ops.cli import cli
+from citynews.ops.edge import DEBUG_ENV, CitynewsGroup
 from citynews.storage import analytics
 from citynews.storage.store import open_db
 from tests.conftest import REPO

@@ -1,17 +1,16 @@
 """citynews command line: crawl portals, build feeds, inspect and export the database.
 
-Errors the user can fix are reported as one line on stderr with a documented exit code:
-0 ok, 1 some sources failed, 2 usage or configuration error, 3 another crawl holds the lock.
+Every error is one line on stderr with a documented exit code (citynews.ops.edge):
+0 ok, 1 some sources failed or IO, 2 usage or configuration error, 3 another crawl holds the
+lock. The operations commands `schedule` and `status` live in citynews.ops.cli_ops.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 import time
-import traceback
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -19,81 +18,33 @@ from typing import Any
 import click
 
 from citynews.config import (
-    DEFAULT_DB,
     DEFAULT_FEEDS_DIR,
-    DEFAULT_SOURCES,
     SAMPLE_SOURCES,
     CrawlerSettings,
     SourcesConfig,
     load_sources,
 )
-from citynews.errors import CitynewsError, InputError
+from citynews.errors import InputError
+from citynews.ops.cli_ops import schedule, status
+from citynews.ops.edge import (
+    DEBUG_ENV,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    LIMIT,
+    SINCE,
+    CitynewsGroup,
+    db_option,
+    quiet_stdout,
+    sources_option,
+    table,
+)
+from citynews.ops.extract_input import as_text, read_input
 from citynews.ops.lock import crawl_lock
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 # The export's bounds (the defaults of citynews.storage.analytics, which is imported lazily).
 EXPORT_MAX_ROWS = 1_000_000
 EXPORT_TIMEOUT_S = 60.0
-
-
-DEBUG_ENV = "CITYNEWS_DEBUG"
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe (``citynews ... | head``): send what is left to /dev/null, so the
-    interpreter's final flush does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass  # stdout is no file descriptor (a test runner's buffer): nothing will flush it
-
-
-def _debugging(ctx: click.Context) -> bool:
-    return bool(ctx.params.get("debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
-
-
-def _os_error_line(exc: OSError) -> str:
-    where = f"{exc.filename}: " if exc.filename else ""
-    return f"{where}{exc.strerror or exc}"
-
-
-class CitynewsGroup(click.Group):
-    """Turns every error into one line and an exit code, never a traceback (unless --debug)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except BrokenPipeError:
-            _quiet_stdout()
-            ctx.exit(EXIT_OK)
-        except CitynewsError as exc:
-            self._fail(ctx, f"citynews: error: {exc}", exc.exit_code)
-        except sqlite3.Error as exc:
-            self._fail(ctx, f"citynews: database error: {exc}", EXIT_FAILED)
-        except OSError as exc:
-            self._fail(ctx, f"citynews: error: {_os_error_line(exc)}", EXIT_FAILED)
-        except KeyboardInterrupt:
-            self._fail(ctx, "citynews: interrupted", 130)
-        except Exception as exc:
-            # The last resort: a bug or a case nobody foresaw still ends in one line.
-            if _debugging(ctx):
-                raise
-            self._fail(
-                ctx,
-                f"citynews: internal error: {type(exc).__name__}: {exc}"
-                f" (run with --debug or {DEBUG_ENV}=1 for the traceback)",
-                EXIT_FAILED,
-            )
-
-    @staticmethod
-    def _fail(ctx: click.Context, line: str, code: int) -> None:
-        if _debugging(ctx):
-            traceback.print_exc()
-        click.echo(line.splitlines()[0] if line else line, err=True)
-        ctx.exit(code)
 
 
 def _about_text() -> str:
@@ -109,68 +60,6 @@ def _about_text() -> str:
 )
 def cli(debug: bool) -> None:
     """Watch German smart-city portals: crawl news and events into SQLite, publish feeds."""
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file.",
-)
-sources_option = click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_SOURCES,
-    show_default=True,
-    help="Sources file (TOML).",
-)
-
-
-# Years a --since date may name: earlier ones overflow time-zone arithmetic (0001-01-01)
-# and no portal published before the web.
-SINCE_RANGE = (1900, 2999)
-# Results a --limit may ask for: a bound keeps huge numbers out of SQLite's 64-bit integers.
-LIMIT = click.IntRange(1, 100_000)
-
-
-class SinceType(click.ParamType):
-    """A date as people type it: 2026-03-01, 1.3.2026, "vor 2 Wochen", "gestern", "3 days ago"."""
-
-    name = "DATE"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        import dateparser
-
-        from citynews.model import BERLIN
-
-        low, high = SINCE_RANGE
-        out_of_range = f"{value!r} is outside the years {low} to {high}"
-        try:
-            parsed = dateparser.parse(
-                value,
-                languages=["de", "en"],
-                settings={
-                    "DATE_ORDER": "DMY",
-                    "TIMEZONE": "Europe/Berlin",
-                    "RETURN_AS_TIMEZONE_AWARE": True,
-                    "PREFER_DATES_FROM": "past",
-                },
-            )
-        except (OverflowError, ValueError):
-            self.fail(out_of_range, param, ctx)
-        if parsed is None:
-            self.fail(f"not a date: {value!r} (try 2026-03-01 or 'vor 2 Wochen')", param, ctx)
-        if not low <= parsed.year <= high:
-            self.fail(out_of_range, param, ctx)
-        return parsed.astimezone(BERLIN).date()
-
-
-SINCE = SinceType()
 
 
 @cli.command()
@@ -195,14 +84,7 @@ def sources_cmd(sources_path: Path) -> None:
         )
         for s in config.sources.values()
     ]
-    _table(("name", "kind", "schedule", "enabled", "verified", "title"), rows)
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    cells = [tuple("" if c is None else str(c) for c in row) for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for row in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    table(("name", "kind", "schedule", "enabled", "verified", "title"), rows)
 
 
 def _crawl(
@@ -482,35 +364,6 @@ def serve(db_path: Path, host: str, port: int) -> None:
     os.execv(argv[0], argv)
 
 
-def _capped(stream: Any, item: str, max_bytes: int) -> bytes:
-    """At most ``max_bytes`` of a stream; a longer input (/dev/zero) is an InputError."""
-    body = stream.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise InputError(
-            f"{item}: larger than {max_bytes} bytes (crawler.max_page_bytes), not extracted"
-        )
-    return body
-
-
-def _read_input(item: str, base_url: str | None, max_bytes: int) -> tuple[bytes, str]:
-    if item.startswith(("http://", "https://")):
-        import urllib.request
-
-        request = urllib.request.Request(item, headers={"User-Agent": "citynews-extract/0.1"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return _capped(response, item, max_bytes), response.geturl()
-        except OSError as exc:
-            raise InputError(f"{item}: cannot fetch: {exc}") from None
-    path = Path(item)
-    try:
-        with path.open("rb") as stream:
-            body = _capped(stream, item, max_bytes)
-    except OSError as exc:
-        raise InputError(f"{item}: cannot read: {exc.strerror or exc}") from None
-    return body, base_url or path.resolve().as_uri()
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option(
@@ -543,7 +396,7 @@ def extract(
     status = EXIT_OK
     for item in inputs:
         try:
-            body, url = _read_input(item, base_url, max_bytes)
+            body, url = read_input(item, base_url, max_bytes)
         except InputError as exc:
             click.echo(f"citynews: error: {exc}", err=True)
             status = EXIT_USAGE
@@ -562,121 +415,11 @@ def extract(
         if fmt == "json":
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
-            click.echo(_as_text(data))
+            click.echo(as_text(data))
     sys.exit(status)
 
 
-def _as_text(data: dict[str, Any]) -> str:
-    lines = [
-        f"url:       {data['url']}",
-        f"title:     {data['title']}",
-        f"kind:      {data['kind']}",
-        f"published: {data['published']} ({data['published_source']})",
-        f"topics:    {', '.join(data['topics'])}",
-        f"keywords:  {', '.join(data['keywords'])}",
-        f"places:    {', '.join(p['name'] for p in data['places'])}",
-    ]
-    for event in data["events"]:
-        lines.append(
-            f"event:     {event['start']} – {event['end']} {event['title']} @ {event['venue']}"
-        )
-    for teaser in data["teasers"]:
-        lines.append(f"teaser:    {teaser['published']} {teaser['title']} <{teaser['url']}>")
-    lines += ["", data["text"], ""]
-    return "\n".join(lines)
-
-
-# --- operations: schedule, status, reprocess ---
-
-
-@cli.command()
-@sources_option
-@db_option
-@click.option(
-    "--feeds-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_FEEDS_DIR,
-    show_default=True,
-    help="Rebuild the feeds here after every run that added or changed documents.",
-)
-@click.option("--proxy", help="Send every request through this HTTP proxy (http://host:port).")
-@click.option(
-    "--jitter",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Start each run up to this many seconds late, to spread the load.",
-)
-@click.option("--max-runs", type=click.IntRange(min=1), help="Stop after this many runs.")
-@click.option(
-    "--grace",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds a running crawl may take to finish after SIGTERM/SIGINT before it is ended.",
-)
-def schedule(
-    sources_path: Path,
-    db_path: Path,
-    feeds_dir: Path,
-    proxy: str | None,
-    jitter: int,
-    max_runs: int | None,
-    grace: float,
-) -> None:
-    """Crawl each enabled source by its cron schedule until stopped.
-
-    Every run is a child process `citynews crawl --source NAME`; one line per run on stdout.
-    SIGTERM or Ctrl-C stops taking new runs and lets a running crawl finish; a second one
-    (or --grace seconds) ends it. Sources that failed three times in a row are retried less
-    and less often.
-    """
-    from citynews.ops.scheduler import CrawlScheduler
-
-    if proxy and not proxy.startswith("http://"):
-        raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
-    config = load_sources(sources_path)
-    scheduler = CrawlScheduler(
-        config,
-        db_path=db_path,
-        feeds_dir=feeds_dir,
-        proxy=proxy,
-        jitter=jitter,
-        max_runs=max_runs,
-        grace=grace,
-    )
-    sys.exit(scheduler.run())
-
-
-@cli.command()
-@db_option
-@click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Sources file (default: the sources the last crawl of this database recorded).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
-    """Health of every source: ok, empty, degraded, broken, dead, blocked or never.
-
-    Exits 1 when any source is blocked, broken, dead or degraded, so cron mails the report.
-    """
-    from citynews.ops import health
-
-    if not db_path.is_file():
-        raise InputError(
-            f"{db_path}: database not found (run 'citynews crawl' or 'citynews demo' first)"
-        )
-    schedules = {} if sources_path else health.recorded_schedules(db_path)
-    if not schedules:
-        config = load_sources(sources_path or DEFAULT_SOURCES)
-        schedules = {s.name: s.schedule for s in config.select()}
-    report = health.source_health(db_path, schedules)
-    if as_json:
-        click.echo(json.dumps([h.as_json() for h in report], ensure_ascii=False, indent=2))
-    else:
-        _table(health.TABLE_HEADER, health.table_rows(report))
-    sys.exit(health.exit_code(report))
+# --- re-processing ---
 
 
 def _reprocess_progress() -> Any:
@@ -730,10 +473,14 @@ def reprocess_cmd(
     click.echo(result.line())
 
 
+cli.add_command(schedule)
+cli.add_command(status)
+
+
 def main() -> None:
     try:
         cli(prog_name="citynews")
     except BrokenPipeError:
         # Click's own handler exits 1 for a closed pipe; `citynews ... | head` is no failure.
-        _quiet_stdout()
+        quiet_stdout()
         sys.exit(EXIT_OK)
