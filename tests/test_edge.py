@@ -224,3 +224,14 @@ def test_schedule_refuses_a_bad_schedule_in_one_line(tmp_path, setting, message)
     )
     result = invoke("schedule", "--sources", str(sources), "--db", str(tmp_path / "c.db"))
     one_line(result, 2, f"{sources}: {message}")
+
+
+@pytest.mark.parametrize("command", ["crawl", "schedule"])
+def test_a_proxy_must_be_http(command):
+    one_line(invoke(command, "--proxy", "socks5://127.0.0.1:1"), 2, "must be an http:// URL")
+
+
+def test_status_of_a_file_that_is_no_database_is_one_line(tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not SQLite" * 100)
+    one_line(invoke("status", "--db", str(garbage)), 2, "not a usable citynews database")

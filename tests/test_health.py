@@ -247,10 +247,10 @@ OUTCOME_CASES = [
         "nothing stored: 3 robots-blocked",
     ),
     (
-        "robots.txt under the older outcome name",
-        with_outcomes({"robots": 1}, pages=0, documents=0),
-        "blocked",
-        "1 robots",
+        "robots.txt disallows one article, nothing new",
+        with_outcomes({"robots": 1}, pages=1, documents=0),
+        "ok",
+        "",
     ),
     (
         "every article over the size cap",

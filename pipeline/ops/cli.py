@@ -35,6 +35,7 @@ from citynews.ops.edge import (
     SINCE,
     CitynewsGroup,
     db_option,
+    proxy_option,
     quiet_stdout,
     sources_option,
     table,
@@ -160,7 +161,7 @@ def _summary_line(summary: dict[str, Any]) -> str:
 @db_option
 @click.option("--full", is_flag=True, help="Re-fetch every page, not only new or changed ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--proxy", help="Send every request through this HTTP proxy (http://host:port).")
+@proxy_option
 def crawl(
     names: tuple[str, ...],
     sources_path: Path,
@@ -173,8 +174,6 @@ def crawl(
 
     Safe under cron: a second crawl of the same database exits with code 3.
     """
-    if proxy and not proxy.startswith("http://"):
-        raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
     config = load_sources(sources_path)
     summary = _crawl(config, names, db_path=db_path, full=full, proxy=proxy)
     click.echo(json.dumps(summary) if as_json else _summary_line(summary))

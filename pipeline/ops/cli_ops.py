@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from citynews.config import DEFAULT_FEEDS_DIR, DEFAULT_SOURCES, load_sources
-from citynews.errors import InputError
-from citynews.ops.edge import db_option, sources_option, table
+from citynews.ops.edge import db_option, proxy_option, sources_option, table
 
 
 @click.command()
@@ -23,7 +22,7 @@ from citynews.ops.edge import db_option, sources_option, table
     show_default=True,
     help="Rebuild the feeds here after every run that added or changed documents.",
 )
-@click.option("--proxy", help="Send every request through this HTTP proxy (http://host:port).")
+@proxy_option
 @click.option(
     "--jitter",
     type=click.IntRange(min=0),
@@ -56,8 +55,6 @@ def schedule(
     """
     from citynews.ops.scheduler import CrawlScheduler
 
-    if proxy and not proxy.startswith("http://"):
-        raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
     config = load_sources(sources_path)
     scheduler = CrawlScheduler(
         config,
@@ -86,11 +83,9 @@ def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
     Exits 1 when any source is blocked, broken, dead or degraded, so cron mails the report.
     """
     from citynews.ops import health
+    from citynews.storage.analytics import open_read_only
 
-    if not db_path.is_file():
-        raise InputError(
-            f"{db_path}: database not found (run 'citynews crawl' or 'citynews demo' first)"
-        )
+    open_read_only(db_path).close()  # one line, exit 2, for a missing or unusable database
     schedules = {} if sources_path else health.recorded_schedules(db_path)
     if not schedules:
         config = load_sources(sources_path or DEFAULT_SOURCES)

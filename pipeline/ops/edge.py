@@ -147,3 +147,16 @@ sources_option = click.option(
     show_default=True,
     help="Sources file (TOML).",
 )
+
+
+def _http_proxy(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value and not value.startswith("http://"):
+        raise click.BadParameter(f"must be an http:// URL, got {value!r}", ctx, param)
+    return value
+
+
+proxy_option = click.option(
+    "--proxy",
+    callback=_http_proxy,
+    help="Send every request through this HTTP proxy (http://host:port).",
+)

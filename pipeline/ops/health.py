@@ -4,7 +4,7 @@ States, most urgent first:
 
 ``never``    no completed run yet.
 ``blocked``  the last run stored nothing because the portal refused us: robots.txt disallows
-             the pages (``robots-blocked``), responses exceed the size cap (``too-large``) or
+             a start page (``robots-blocked``), responses exceed the size cap (``too-large``) or
              redirect in a loop (``redirect-loop``). Retrying will not help; a person must.
 ``dead``     the last ``DEAD_AFTER`` completed runs all failed (nothing could be fetched).
 ``broken``   the last run failed, a large share of its fetches failed, or it fetched pages but
@@ -37,8 +37,9 @@ from citynews.model import BERLIN
 
 STATES = ("never", "blocked", "dead", "broken", "degraded", "empty", "ok")
 ALERT_STATES = frozenset({"blocked", "broken", "dead", "degraded"})
-# fetch_events outcomes health counts per run. "robots" is the older name of robots-blocked.
-REFUSED = ("robots-blocked", "robots", "too-large", "redirect-loop")
+# fetch_events outcomes health counts per run. The crawler records robots-blocked for a start
+# URL robots.txt forbids; plain "robots" (one disallowed article) refuses nothing.
+REFUSED = ("robots-blocked", "too-large", "redirect-loop")
 LOST = ("normalize-failed", "store-failed")
 NOT_MODIFIED = "not-modified"
 COUNTED_OUTCOMES = (*REFUSED, *LOST, NOT_MODIFIED)
