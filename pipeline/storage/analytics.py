@@ -212,7 +212,8 @@ def fts_query(text: str) -> str:
             variants.append(folded)
         quoted = [f'"{v}"*' for v in variants]
         terms.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
-    return " ".join(terms)
+    # Explicit AND: FTS5 does not join a parenthesised group to its neighbour implicitly.
+    return " AND ".join(terms)
 
 
 def _since_key(since: str | date | datetime) -> str:
