@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citynews import cron
 from citynews.errors import ConfigError
 from citynews.model import USER_AGENT as DEFAULT_USER_AGENT
 from citynews.paths import PACKAGE_DATA, default_db, default_feeds_dir, default_sources
@@ -29,6 +30,30 @@ DEFAULT_FEEDS_DIR = default_feeds_dir()
 
 KINDS = ("feed", "sitemap", "listing", *MACHINE_KINDS)
 SELECTOR_KEYS = ("title", "content", "date")
+# Source names become file names, feed titles and URL parts: short and plain.
+SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The type and inclusive range a numeric setting must have."""
+
+    type: type
+    low: float
+    high: float
+
+
+# Every numeric setting, range-checked at load. A value outside these makes no sense for a
+# polite crawler of municipal portals (0 concurrency hangs the crawl; a negative timeout
+# breaks Twisted), so it is refused with the file, table and key rather than tolerated.
+CRAWLER_LIMITS: dict[str, Limit] = {
+    "concurrency_per_domain": Limit(int, 1, 16),
+    "download_timeout": Limit(float, 1, 600),
+    "retry_times": Limit(int, 0, 10),
+    "max_page_bytes": Limit(int, 64 * 1024, 100 * 1024 * 1024),
+    "max_retry_after": Limit(float, 0, 86_400),
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,29 @@ def _expect(value: Any, typ: type | tuple[type, ...], where: str, what: str) -> 
     return value
 
 
+def _number(value: Any, where: str, limit: Limit) -> Any:
+    """A numeric setting of the right type inside its range (booleans are not numbers)."""
+    allowed = (int, float) if limit.type is float else (limit.type,)
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        what = "a number" if limit.type is float else "a whole number"
+        raise ConfigError(f"{where}: must be {what}, got {type(value).__name__} {value!r}")
+    # Written as "not inside" so NaN (valid TOML) is refused too.
+    if not limit.low <= value <= limit.high:
+        low, high = (f"{b:g}" for b in (limit.low, limit.high))
+        raise ConfigError(f"{where}: must be between {low} and {high}, got {value!r}")
+    return limit.type(value)
+
+
+def _text(value: Any, where: str, *, max_length: int = MAX_TITLE) -> str:
+    """A one-line string of at most ``max_length`` characters."""
+    _expect(value, str, where, "a string")
+    if len(value) > max_length:
+        raise ConfigError(f"{where}: at most {max_length} characters, got {len(value)}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ConfigError(f"{where}: must not contain control characters or line breaks")
+    return value
+
+
 def _str_list(table: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple:
     if key not in table:
         if required:
@@ -130,9 +178,10 @@ def _patterns(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 
 def _cron(expr: str, where: str) -> str:
-    fields = expr.split()
-    if len(fields) not in (5, 6):
-        raise ConfigError(f"{where}: cron expression needs 5 fields (6 with seconds), got {expr!r}")
+    try:
+        cron.validate(expr)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     return expr
 
 
@@ -176,8 +225,8 @@ def _parse_source(name: str, table: Any, where: str) -> Source:
         raise ConfigError(
             f"{where}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})"
         )
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
-        raise ConfigError(f"{where}: source names use a-z, 0-9, '-' and '_' only")
+    if not SOURCE_NAME.fullmatch(name):
+        raise ConfigError(f"{where}: source names are 1 to 64 characters of a-z, 0-9, '-' and '_'")
     if "title" not in table:
         raise ConfigError(f"{where}.title: missing")
     kind = table.get("kind")
@@ -199,7 +248,7 @@ def _parse_source(name: str, table: Any, where: str) -> Source:
         raise ConfigError(f"{where}.home_region: must be an AGS prefix of 2 to 8 digits")
     return Source(
         name=name,
-        title=_expect(table["title"], str, f"{where}.title", "a string"),
+        title=_text(table["title"], f"{where}.title"),
         kind=kind,
         start_urls=start_urls,
         allowed_domains=_str_list(table, "allowed_domains", where, required=True),
@@ -233,11 +282,13 @@ def _parse_crawler(table: Any, where: str) -> CrawlerSettings:
     defaults = CrawlerSettings()
     values = {}
     for key, value in table.items():
-        expected = type(getattr(defaults, key))
-        typ = (int, float) if expected is float else expected
-        values[key] = _expect(value, typ, f"{where}.{key}", expected.__name__)
-    if not 0 <= values.get("max_retry_after", 0) <= 86_400:
-        raise ConfigError(f"{where}.max_retry_after: must be from 0 to 86400 seconds")
+        default = getattr(defaults, key)
+        if key in CRAWLER_LIMITS:
+            values[key] = _number(value, f"{where}.{key}", CRAWLER_LIMITS[key])
+        elif isinstance(default, str):
+            values[key] = _text(value, f"{where}.{key}")
+        else:
+            values[key] = _expect(value, type(default), f"{where}.{key}", type(default).__name__)
     return CrawlerSettings(**values)
 
 

@@ -25,3 +25,9 @@ class LockedError(CitynewsError):
     """Another crawl holds the lock on this database."""
 
     exit_code = 3
+
+
+class FileAccessError(CitynewsError):
+    """A file or folder cannot be created, read or written (permissions, a full disk)."""
+
+    exit_code = 1

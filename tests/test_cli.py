@@ -7,7 +7,7 @@ import click
 import pytest
 
 from citynews.model import BERLIN
-from citynews.ops.cli import SINCE
+from citynews.ops.edge import SINCE
 from tests.conftest import run_cli
 
 
@@ -17,7 +17,7 @@ from tests.conftest import run_cli
         (("crawl", "--sources", "does/not/exist.toml"), 2, "sources file not found"),
         (("crawl", "--sources", "{broken}"), 2, "broken TOML"),
         (("crawl", "--source", "no-such-portal"), 2, "unknown source 'no-such-portal'"),
-        (("crawl", "--proxy", "socks5://127.0.0.1:1"), 2, "--proxy must be an http:// URL"),
+        (("crawl", "--proxy", "socks5://127.0.0.1:1"), 2, "'--proxy': must be an http:// URL"),
         (("sources", "--sources", "{broken}"), 2, "broken TOML"),
         (("feeds", "--db", "{missing_db}"), 2, "database not found"),
         (("extract", "{missing_html}"), 2, "cannot read"),

@@ -154,21 +154,6 @@ def test_usual_interval(new_every, schedule, expected):
 
 
 @pytest.mark.parametrize(
-    ("expr", "expected"),
-    [
-        ("15 */3 * * *", timedelta(hours=3)),
-        ("40 6,18 * * *", timedelta(hours=12)),
-        ("0 9 * * 1-5", timedelta(days=3)),  # Friday to Monday
-        ("*/2 * * * * *", timedelta(seconds=2)),
-        ("", None),
-        ("no cron", None),
-    ],
-)
-def test_schedule_interval(expr, expected):
-    assert health.schedule_interval(expr, NOW) == expected
-
-
-@pytest.mark.parametrize(
     ("states", "code"),
     [([], 0), (["ok", "empty", "never"], 0), (["ok", "broken"], 1), (["dead"], 1)],
 )
@@ -245,3 +230,104 @@ def test_status_command_table_json_and_exit_code(tmp_path, runs, code, state):
     as_json = run_cli("status", "--db", str(db), "--sources", str(sources), "--json")
     assert as_json.returncode == code
     assert [(h["source"], h["state"]) for h in json.loads(as_json.stdout)] == [("fine", state)]
+
+
+# --- refused fetches and lost documents (fetch_events outcomes) -------------------------------
+
+
+def with_outcomes(outcomes: dict[str, int], status: str = "ok", **kwargs) -> Run:
+    return Run(NOW - H, status, **kwargs, outcomes=tuple(outcomes.items()))
+
+
+OUTCOME_CASES = [
+    (
+        "robots.txt disallows everything",
+        with_outcomes({"robots-blocked": 3}, pages=0, documents=0),
+        "blocked",
+        "nothing stored: 3 robots-blocked",
+    ),
+    (
+        "robots.txt disallows one article, nothing new",
+        with_outcomes({"robots": 1}, pages=1, documents=0),
+        "ok",
+        "",
+    ),
+    (
+        "every article over the size cap",
+        with_outcomes({"too-large": 4}, pages=1, documents=0, errors=4),
+        "blocked",
+        "4 too-large",
+    ),
+    (
+        "a redirect loop on the start page",
+        with_outcomes({"redirect-loop": 1}, status="failed", pages=0, documents=0, errors=1),
+        "blocked",
+        "1 redirect-loop",
+    ),
+    (
+        "one page over the cap among many",
+        with_outcomes({"too-large": 1}, pages=40, documents=40, errors=1, new=3),
+        "ok",
+        "1 too-large",
+    ),
+    (
+        "a disallowed path while the rest is unchanged",
+        with_outcomes({"robots-blocked": 1, "not-modified": 9}, pages=9, documents=0),
+        "ok",
+        "1 robots-blocked",
+    ),
+    (
+        "documents lost while storing",
+        with_outcomes(
+            {"normalize-failed": 1, "store-failed": 2}, status="partial", documents=7, new=7
+        ),
+        "degraded",
+        "3 documents not stored (1 normalize-failed, 2 store-failed)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "last", "state", "reason"), OUTCOME_CASES, ids=[c[0] for c in OUTCOME_CASES]
+)
+def test_refused_fetches_and_lost_documents_are_noticed(case, last, state, reason):
+    result = assess("halle", [run(2 * H, new=5), last], now=NOW, schedule_interval=DAY)
+    assert result.state == state
+    assert reason in result.reason
+    assert health.exit_code([result]) == (0 if state == "ok" else 1)
+
+
+def write_outcomes(db_path: Path, source: str, outcomes: dict[str, int], status: str) -> None:
+    """One finished run of ``source`` with fetch events of these outcomes, via the real Store."""
+    db = open_db(db_path)
+    store = Store(db)
+    run_id = store.start_run(source)
+    for outcome, count in outcomes.items():
+        for i in range(count):
+            store.record_fetch(
+                run_id=run_id,
+                source=source,
+                url=f"http://{source}.example/{outcome}/{i}",
+                outcome=outcome,
+            )
+    store.finish_run(run_id, source, status, duration_s=1.0)
+    db.close()
+
+
+def test_status_shows_blocked_and_degraded_sources_from_fetch_events(tmp_path):
+    db = tmp_path / "c.db"
+    write_outcomes(db, "robots", {"robots-blocked": 2}, "ok")
+    write_outcomes(db, "bomb", {"ok": 1, "too-large": 3}, "ok")
+    write_outcomes(db, "loop", {"redirect": 5, "redirect-loop": 1}, "ok")
+    write_outcomes(db, "lossy", {"ok": 10, "store-failed": 1}, "partial")
+    write_outcomes(db, "fine", {"ok": 3}, "ok")
+    report = {h.source: h for h in health.source_health(db, {}, now=NOW)}
+    assert {name: h.state for name, h in report.items()} == {
+        "bomb": "blocked",
+        "fine": "ok",
+        "lossy": "degraded",
+        "loop": "blocked",
+        "robots": "blocked",
+    }
+    assert report["bomb"].reason == "nothing stored: 3 too-large"
+    assert report["lossy"].reason == "1 documents not stored (1 store-failed)"

@@ -1,13 +1,14 @@
 """citynews command line: crawl portals, build feeds, inspect and export the database.
 
-Errors the user can fix are reported as one line on stderr with a documented exit code:
-0 ok, 1 some sources failed, 2 usage or configuration error, 3 another crawl holds the lock.
+Every error is one line on stderr with a documented exit code (citynews.ops.edge):
+0 ok, 1 some sources failed or IO, 2 usage or configuration error, 3 another crawl holds the
+lock. The operations commands `schedule` and `status` live in citynews.ops.cli_ops.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 import sys
 import time
 from importlib.metadata import version as package_version
@@ -17,34 +18,34 @@ from typing import Any
 import click
 
 from citynews.config import (
-    DEFAULT_DB,
     DEFAULT_FEEDS_DIR,
-    DEFAULT_SOURCES,
     SAMPLE_SOURCES,
+    CrawlerSettings,
     SourcesConfig,
     load_sources,
 )
-from citynews.errors import CitynewsError, InputError
+from citynews.errors import InputError
+from citynews.ops.cli_ops import schedule, status
+from citynews.ops.edge import (
+    DEBUG_ENV,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    LIMIT,
+    SINCE,
+    CitynewsGroup,
+    db_option,
+    proxy_option,
+    quiet_stdout,
+    sources_option,
+    table,
+)
+from citynews.ops.extract_input import as_text, read_input
 from citynews.ops.lock import crawl_lock
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-
-
-class CitynewsGroup(click.Group):
-    """Turns library errors into one line and an exit code, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except CitynewsError as exc:
-            click.echo(f"citynews: error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except sqlite3.Error as exc:
-            click.echo(f"citynews: database error: {exc}", err=True)
-            ctx.exit(EXIT_FAILED)
-        except KeyboardInterrupt:
-            click.echo("citynews: interrupted", err=True)
-            ctx.exit(130)
+# The export's bounds (the defaults of citynews.storage.analytics, which is imported lazily).
+EXPORT_MAX_ROWS = 1_000_000
+EXPORT_TIMEOUT_S = 60.0
 
 
 def _about_text() -> str:
@@ -64,56 +65,11 @@ def _about_text() -> str:
 
 @click.group(cls=CitynewsGroup)
 @click.version_option(package_version("citynews"), message=" ".join(["%(prog)s", "%(version)s"]))
-def cli() -> None:
+@click.option(
+    "--debug", is_flag=True, help=f"Show the traceback of an error (or set {DEBUG_ENV}=1)."
+)
+def cli(debug: bool) -> None:
     """Watch German smart-city portals: crawl news and events into SQLite, publish feeds."""
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file.",
-)
-sources_option = click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_SOURCES,
-    show_default=True,
-    help="Sources file (TOML).",
-)
-
-
-class SinceType(click.ParamType):
-    """A date as people type it: 2026-03-01, 1.3.2026, "vor 2 Wochen", "gestern", "3 days ago"."""
-
-    name = "DATE"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        import dateparser
-
-        from citynews.model import BERLIN
-
-        parsed = dateparser.parse(
-            value,
-            languages=["de", "en"],
-            settings={
-                "DATE_ORDER": "DMY",
-                "TIMEZONE": "Europe/Berlin",
-                "RETURN_AS_TIMEZONE_AWARE": True,
-                "PREFER_DATES_FROM": "past",
-            },
-        )
-        if parsed is None:
-            self.fail(f"not a date: {value!r} (try 2026-03-01 or 'vor 2 Wochen')", param, ctx)
-        return parsed.astimezone(BERLIN).date()
-
-
-SINCE = SinceType()
 
 
 @cli.command()
@@ -138,14 +94,7 @@ def sources_cmd(sources_path: Path) -> None:
         )
         for s in config.sources.values()
     ]
-    _table(("name", "kind", "schedule", "enabled", "verified", "title"), rows)
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    cells = [tuple("" if c is None else str(c) for c in row) for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for row in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    table(("name", "kind", "schedule", "enabled", "verified", "title"), rows)
 
 
 def _crawl(
@@ -234,7 +183,7 @@ def _summary_line(summary: dict[str, Any]) -> str:
 @db_option
 @click.option("--full", is_flag=True, help="Re-fetch every page, not only new or changed ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--proxy", help="Send every request through this HTTP proxy (http://host:port).")
+@proxy_option
 def crawl(
     names: tuple[str, ...],
     sources_path: Path,
@@ -247,8 +196,6 @@ def crawl(
 
     Safe under cron: a second crawl of the same database exits with code 3.
     """
-    if proxy and not proxy.startswith("http://"):
-        raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
     config = load_sources(sources_path)
     summary = _crawl(config, names, db_path=db_path, full=full, proxy=proxy)
     click.echo(json.dumps(summary) if as_json else _summary_line(summary))
@@ -271,7 +218,7 @@ def crawl(
     default="",
     help="Public URL of the feed folder, for self links (default: the folder's file:// URL).",
 )
-@click.option("--limit", default=50, show_default=True, help="Items per feed.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="Items per feed.")
 def feeds(db_path: Path, out_dir: Path, base_url: str, limit: int) -> None:
     """Build RSS, Atom and iCal files, OPML and index.html from the database."""
     report = _build_feeds(db_path, out_dir, base_url=base_url, limit=limit)
@@ -331,7 +278,7 @@ def demo(out_dir: Path, db_path: Path) -> None:
 @click.option(
     "--since", type=SINCE, help="Only documents published on or after this date ('vor 2 Wochen')."
 )
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=LIMIT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search(
     query: str,
@@ -369,13 +316,49 @@ def search(
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
 )
-def export(db_path: Path, table: str | None, sql: str | None, fmt: str, out: Path | None) -> None:
-    """Export a table, view or query as CSV or JSON for spreadsheets."""
-    from citynews.storage import analytics
-    from citynews.storage.store import open_db
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1, 100_000_000),
+    default=EXPORT_MAX_ROWS,
+    show_default=True,
+    help="Stop (exit 1) when the query has more rows than this.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=EXPORT_TIMEOUT_S,
+    show_default=True,
+    help="Stop (exit 1) when the query runs longer than this many seconds.",
+)
+def export(
+    db_path: Path,
+    table: str | None,
+    sql: str | None,
+    fmt: str,
+    out: Path | None,
+    max_rows: int,
+    timeout: float,
+) -> None:
+    """Export a table, view or query as CSV or JSON for spreadsheets.
 
-    db = open_db(db_path, create=False)
-    count = analytics.export(db, table=table, sql=sql, fmt=fmt, out=out or sys.stdout)
+    The database is opened read-only: statements that would write anything (INSERT, PRAGMA
+    changes, ATTACH, VACUUM INTO) are refused.
+    """
+    from citynews.storage import analytics
+
+    db = analytics.open_read_only(db_path)
+    try:
+        count = analytics.export(
+            db,
+            table=table,
+            sql=sql,
+            fmt=fmt,
+            out=out or sys.stdout,
+            max_rows=max_rows,
+            timeout=timeout,
+        )
+    finally:
+        db.close()
     click.echo(f"export: {count} rows", err=True)
 
 
@@ -389,7 +372,6 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Needs the optional extra: pip install 'citynews[serve]'.
     """
     import importlib.util
-    import os
 
     from citynews.storage import analytics
     from citynews.storage.store import open_db
@@ -401,26 +383,6 @@ def serve(db_path: Path, host: str, port: int) -> None:
     argv = analytics.serve_command(db_path, port, host)
     # Datasette takes over this process, so stopping `citynews serve` stops the server too.
     os.execv(argv[0], argv)
-
-
-def _read_input(item: str, base_url: str | None) -> tuple[bytes, str]:
-    if item.startswith(("http://", "https://")):
-        import urllib.request
-
-        from citynews.model import USER_AGENT
-
-        request = urllib.request.Request(item, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.read(), response.geturl()
-        except OSError as exc:
-            raise InputError(f"{item}: cannot fetch: {exc}") from None
-    path = Path(item)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{item}: cannot read: {exc.strerror or exc}") from None
-    return body, base_url or path.resolve().as_uri()
 
 
 @cli.command()
@@ -447,13 +409,15 @@ def extract(
 
     if base_url and len(inputs) > 1:
         raise InputError("--url applies to a single input only")
-    source = load_sources(sources_path).select([source_name])[0] if source_name else None
+    config = load_sources(sources_path) if source_name else None
+    source = config.select([source_name])[0] if config else None
+    max_bytes = (config.crawler if config else CrawlerSettings()).max_page_bytes
     normalizer = Normalizer()
     normalizer.preload()
     status = EXIT_OK
     for item in inputs:
         try:
-            body, url = _read_input(item, base_url)
+            body, url = read_input(item, base_url, max_bytes)
         except InputError as exc:
             click.echo(f"citynews: error: {exc}", err=True)
             status = EXIT_USAGE
@@ -472,117 +436,11 @@ def extract(
         if fmt == "json":
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
-            click.echo(_as_text(data))
+            click.echo(as_text(data))
     sys.exit(status)
 
 
-def _as_text(data: dict[str, Any]) -> str:
-    lines = [
-        f"url:       {data['url']}",
-        f"title:     {data['title']}",
-        f"kind:      {data['kind']}",
-        f"published: {data['published']} ({data['published_source']})",
-        f"topics:    {', '.join(data['topics'])}",
-        f"keywords:  {', '.join(data['keywords'])}",
-        f"places:    {', '.join(p['name'] for p in data['places'])}",
-    ]
-    for event in data["events"]:
-        lines.append(
-            f"event:     {event['start']} – {event['end']} {event['title']} @ {event['venue']}"
-        )
-    for teaser in data["teasers"]:
-        lines.append(f"teaser:    {teaser['published']} {teaser['title']} <{teaser['url']}>")
-    lines += ["", data["text"], ""]
-    return "\n".join(lines)
-
-
-# --- operations: schedule, status, reprocess ---
-
-
-@cli.command()
-@sources_option
-@db_option
-@click.option(
-    "--feeds-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_FEEDS_DIR,
-    show_default=True,
-    help="Rebuild the feeds here after every run that added or changed documents.",
-)
-@click.option("--proxy", help="Send every request through this HTTP proxy (http://host:port).")
-@click.option(
-    "--jitter",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Start each run up to this many seconds late, to spread the load.",
-)
-@click.option("--max-runs", type=click.IntRange(min=1), help="Stop after this many runs.")
-@click.option(
-    "--grace",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds a running crawl may take to finish after SIGTERM/SIGINT before it is ended.",
-)
-def schedule(
-    sources_path: Path,
-    db_path: Path,
-    feeds_dir: Path,
-    proxy: str | None,
-    jitter: int,
-    max_runs: int | None,
-    grace: float,
-) -> None:
-    """Crawl each enabled source by its cron schedule until stopped.
-
-    Every run is a child process `citynews crawl --source NAME`; one line per run on stdout.
-    SIGTERM or Ctrl-C stops taking new runs and lets a running crawl finish; a second one
-    (or --grace seconds) ends it. Sources that failed three times in a row are retried less
-    and less often.
-    """
-    from citynews.ops.scheduler import CrawlScheduler
-
-    if proxy and not proxy.startswith("http://"):
-        raise InputError(f"--proxy must be an http:// URL, got {proxy!r}")
-    config = load_sources(sources_path)
-    scheduler = CrawlScheduler(
-        config,
-        db_path=db_path,
-        feeds_dir=feeds_dir,
-        proxy=proxy,
-        jitter=jitter,
-        max_runs=max_runs,
-        grace=grace,
-    )
-    sys.exit(scheduler.run())
-
-
-@cli.command()
-@db_option
-@click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Sources file (default: the sources the last crawl of this database recorded).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
-    """Health of every source: ok, empty, broken, dead or never.
-
-    Exits 1 when any source is broken or dead, so cron mails the report.
-    """
-    from citynews.ops import health
-
-    schedules = {} if sources_path else health.recorded_schedules(db_path)
-    if not schedules:
-        config = load_sources(sources_path or DEFAULT_SOURCES)
-        schedules = {s.name: s.schedule for s in config.select()}
-    report = health.source_health(db_path, schedules)
-    if as_json:
-        click.echo(json.dumps([h.as_json() for h in report], ensure_ascii=False, indent=2))
-    else:
-        _table(health.TABLE_HEADER, health.table_rows(report))
-    sys.exit(health.exit_code(report))
+# --- re-processing ---
 
 
 def _reprocess_progress() -> Any:
@@ -636,5 +494,14 @@ def reprocess_cmd(
     click.echo(result.line())
 
 
+cli.add_command(schedule)
+cli.add_command(status)
+
+
 def main() -> None:
-    cli(prog_name="citynews")
+    try:
+        cli(prog_name="citynews")
+    except BrokenPipeError:
+        # Click's own handler exits 1 for a closed pipe; `citynews ... | head` is no failure.
+        quiet_stdout()
+        sys.exit(EXIT_OK)

@@ -2,12 +2,17 @@
 
 States, most urgent first:
 
-``never``   no completed run yet.
-``dead``    the last ``DEAD_AFTER`` completed runs all failed (nothing could be fetched).
-``broken``  the last run failed, a large share of its fetches failed, or it fetched pages but
-            extracted no document from them (``no-content``: the portal changed its layout).
-``empty``   runs succeed but nothing new arrived for longer than the source's usual rhythm.
-``ok``      everything else.
+``never``    no completed run yet.
+``blocked``  the last run stored nothing because the portal refused us: robots.txt disallows
+             a start page (``robots-blocked``), responses exceed the size cap (``too-large``) or
+             redirect in a loop (``redirect-loop``). Retrying will not help; a person must.
+``dead``     the last ``DEAD_AFTER`` completed runs all failed (nothing could be fetched).
+``broken``   the last run failed, a large share of its fetches failed, or it fetched pages but
+             extracted no document from them (``no-content``: the portal changed its layout).
+``degraded`` the last run lost documents: they were fetched but could not be normalized or
+             stored (``normalize-failed``, ``store-failed``); the rest was written.
+``empty``    runs succeed but nothing new arrived for longer than the source's usual rhythm.
+``ok``       everything else.
 
 Runs stopped by an operator (``aborted``) or still marked ``running`` (a crawl in progress, or
 one killed with -9) say nothing about the source and are left out of the judgement.
@@ -18,6 +23,7 @@ the rows from a database.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import statistics
 from collections.abc import Iterable
@@ -26,10 +32,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from citynews import cron
 from citynews.model import BERLIN
 
-STATES = ("never", "dead", "broken", "empty", "ok")
-ALERT_STATES = frozenset({"broken", "dead"})
+STATES = ("never", "blocked", "dead", "broken", "degraded", "empty", "ok")
+ALERT_STATES = frozenset({"blocked", "broken", "dead", "degraded"})
+# fetch_events outcomes health counts per run. The crawler records robots-blocked for a start
+# URL robots.txt forbids; plain "robots" (one disallowed article) refuses nothing.
+REFUSED = ("robots-blocked", "too-large", "redirect-loop")
+LOST = ("normalize-failed", "store-failed")
+NOT_MODIFIED = "not-modified"
+COUNTED_OUTCOMES = (*REFUSED, *LOST, NOT_MODIFIED)
 DEAD_AFTER = 3
 # A transient 503 on one page of forty is no reason to mail anyone; a fifth of the fetches is.
 BROKEN_ERROR_SHARE = 0.2
@@ -44,7 +57,8 @@ SUCCESS_STATUSES = frozenset({"ok", "partial"})
 
 @dataclass(frozen=True)
 class Run:
-    """One row of ``crawl_runs`` with the count of its ``no-content`` fetch events."""
+    """One row of ``crawl_runs`` with the count of its ``no-content`` fetch events and of
+    its fetch events with one of ``COUNTED_OUTCOMES`` (outcome, count)."""
 
     started_at: datetime
     status: str
@@ -54,6 +68,16 @@ class Run:
     documents: int = 0
     errors: int = 0
     no_content: int = 0
+    outcomes: tuple[tuple[str, int], ...] = ()
+
+    def count(self, names: Iterable[str]) -> int:
+        wanted = set(names)
+        return sum(n for outcome, n in self.outcomes if outcome in wanted)
+
+    def describe(self, names: Iterable[str]) -> str:
+        """'3 robots-blocked, 1 too-large' for the outcomes among ``names``."""
+        wanted = set(names)
+        return ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes if outcome in wanted)
 
 
 @dataclass(frozen=True)
@@ -140,48 +164,38 @@ def assess(
         "errors": last.errors,
         "failures": failures,
     }
-    if failures >= DEAD_AFTER:
-        return Health(source, "dead", f"{failures} failed runs in a row", **base)
-    fetches = last.pages + last.errors
-    if last.status == "failed":
-        return Health(source, "broken", f"last run failed ({last.errors} errors)", **base)
-    if last.errors and last.errors >= BROKEN_ERROR_SHARE * fetches:
-        return Health(source, "broken", f"{last.errors} of {fetches} fetches failed", **base)
-    if last.no_content and last.documents == 0:
-        reason = f"{last.no_content} pages without extractable content: layout changed?"
-        return Health(source, "broken", reason, **base)
+    alarm = _alarm(last, failures)
+    if alarm:
+        return Health(source, *alarm, **base)
     quiet_since = news[-1] if news else judged[0].started_at
     limit = max(EMPTY_FACTOR * usual_interval(judged, schedule_interval), min_quiet)
     if now - quiet_since > limit:
         days = (now - quiet_since) / timedelta(days=1)
         return Health(source, "empty", f"nothing new for {days:.1f} days", **base)
-    reason = f"{last.errors} fetch errors in last run" if last.errors else ""
-    return Health(source, "ok", reason, **base)
+    notes = [f"{last.errors} fetch errors in last run"] if last.errors else []
+    if last.count(REFUSED):
+        notes.append(last.describe(REFUSED))
+    return Health(source, "ok", "; ".join(notes), **base)
 
 
-def schedule_interval(expr: str | None, now: datetime) -> timedelta | None:
-    """The longest gap between the next fire times of a cron expression (None if unusable)."""
-    if not expr:
-        return None
-    # Imported here: the scheduler module imports this one for its back-off.
-    from citynews.errors import ConfigError
-    from citynews.ops.scheduler import cron_trigger
-
-    try:
-        trigger = cron_trigger(expr)
-    except ConfigError:
-        return None
-    times: list[datetime] = []
-    previous = None
-    moment = now
-    for _ in range(8):
-        fire = trigger.get_next_fire_time(previous, moment)
-        if fire is None:
-            break
-        times.append(fire)
-        previous, moment = fire, fire + timedelta(seconds=1)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    return max(gaps, default=None)
+def _alarm(last: Run, failures: int) -> tuple[str, str] | None:
+    """(state, reason) when the last judged run needs a person, most urgent first."""
+    refused = last.count(REFUSED)
+    if refused and last.documents == 0 and not last.count([NOT_MODIFIED]):
+        return "blocked", f"nothing stored: {last.describe(REFUSED)}"
+    if failures >= DEAD_AFTER:
+        return "dead", f"{failures} failed runs in a row"
+    fetches = last.pages + last.errors
+    if last.status == "failed":
+        return "broken", f"last run failed ({last.errors} errors)"
+    if last.errors and last.errors >= BROKEN_ERROR_SHARE * fetches:
+        return "broken", f"{last.errors} of {fetches} fetches failed"
+    if last.no_content and last.documents == 0:
+        return "broken", f"{last.no_content} pages without extractable content: layout changed?"
+    lost = last.count(LOST)
+    if lost:
+        return "degraded", f"{lost} documents not stored ({last.describe(LOST)})"
+    return None
 
 
 # --- reading the database ---------------------------------------------------------------------
@@ -200,7 +214,7 @@ def read_runs(
     """The latest runs of every source, oldest first."""
     rows = conn.execute(
         """
-        select r.source, r.started_at, r.status, coalesce(r.pages, 0),
+        select r.id, r.source, r.started_at, r.status, coalesce(r.pages, 0),
                coalesce(r.documents_new, 0), coalesce(r.documents_updated, 0),
                coalesce(r.documents_new, 0) + coalesce(r.documents_updated, 0)
                  + coalesce(r.documents_unchanged, 0),
@@ -214,13 +228,35 @@ def read_runs(
         """,
         (per_source,),
     ).fetchall()
+    outcomes = _outcomes(conn, [row[0] for row in rows])
     runs: dict[str, list[Run]] = {}
-    for source, started, status, *counts in rows:
+    for run_id, source, started, status, *counts in rows:
         started_at = _parse_time(started)
         if started_at is None:
             continue
-        runs.setdefault(source, []).append(Run(started_at, status or "running", *counts))
+        run = Run(started_at, status or "running", *counts, outcomes=outcomes.get(run_id, ()))
+        runs.setdefault(source, []).append(run)
     return runs
+
+
+def _outcomes(conn: sqlite3.Connection, run_ids: list[int]) -> dict[int, tuple]:
+    """run id → ((outcome, count), ...) for the COUNTED_OUTCOMES, in that order."""
+    rows = conn.execute(
+        f"""
+        select run_id, outcome, count(*) from fetch_events
+        where run_id in (select value from json_each(?))
+          and outcome in ({", ".join("?" * len(COUNTED_OUTCOMES))})
+        group by run_id, outcome
+        """,
+        (json.dumps(run_ids), *COUNTED_OUTCOMES),
+    ).fetchall()
+    found: dict[int, dict[str, int]] = {}
+    for run_id, outcome, count in rows:
+        found.setdefault(run_id, {})[outcome] = count
+    return {
+        run_id: tuple((o, counts[o]) for o in COUNTED_OUTCOMES if o in counts)
+        for run_id, counts in found.items()
+    }
 
 
 def _read_only(db_path: Path) -> sqlite3.Connection | None:
@@ -284,9 +320,7 @@ def source_health(
             name,
             runs.get(name, []),
             now=now,
-            schedule_interval=schedule_interval(
-                schedules.get(name) or stored_schedules.get(name), now
-            ),
+            schedule_interval=cron.interval(schedules.get(name) or stored_schedules.get(name), now),
         )
         for name in names
     ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from citynews.errors import LockedError
+from citynews.errors import FileAccessError, LockedError
 
 
 def lock_path(db_path: Path) -> Path:
@@ -19,8 +19,11 @@ def lock_path(db_path: Path) -> Path:
 def crawl_lock(db_path: Path) -> Iterator[Path]:
     """Hold an exclusive, non-blocking lock; the kernel releases it if the process dies."""
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise FileAccessError(f"{path}: cannot create the lock file: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

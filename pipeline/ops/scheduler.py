@@ -20,7 +20,6 @@ import ctypes
 import json
 import logging
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -35,9 +34,9 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from citynews.config import SourcesConfig
+from citynews.cron import cron_trigger, next_fire, validate
 from citynews.errors import ConfigError
 from citynews.model import BERLIN
 from citynews.ops import health
@@ -51,53 +50,16 @@ KILL_AFTER_S = 15.0
 MAX_SKIPS = 31
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
-# Standard cron counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler from Monday = 0.
-CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+def _checked_schedule(name: str, expr: str) -> None:
+    """Refuse a schedule that does not parse or never fires (the scheduler would wait forever).
 
-def _cron_weekdays(field: str) -> str:
-    """A cron day-of-week field with numbers rewritten as day names APScheduler reads alike."""
-    if field in ("*", "?"):
-        return "*"
-    days: list[str] = []
-    for item in field.split(","):
-        match = re.fullmatch(r"(\*|\d+)(?:-(\d+))?(?:/(\d+))?", item)
-        if not match:
-            days.append(item)  # names (mon-fri) mean the same in both worlds
-            continue
-        start, end, step = match.groups()
-        if start == "*":
-            low, high = 0, 6
-        else:
-            low = int(start)
-            high = int(end) if end else (6 if step else low)
-        if not (0 <= low <= high <= 7) or (step and int(step) < 1):
-            raise ValueError(f"bad day of week {item!r}")
-        days.extend(CRON_DAYS[d] for d in range(low, high + 1, int(step or 1)))
-    return ",".join(dict.fromkeys(days))
-
-
-def cron_trigger(expr: str, *, jitter: int | None = None) -> CronTrigger:
-    """A trigger for a cron expression: 5 fields (minute first) or 6 (second first)."""
-    fields = expr.split()
-    if len(fields) == 5:
-        fields = ["0", *fields]
-    if len(fields) != 6:
-        raise ConfigError(f"cron expression needs 5 fields (6 with seconds), got {expr!r}")
-    second, minute, hour, day, month, weekday = fields
+    load_sources already refuses them; a configuration built in code meets the same check.
+    """
     try:
-        return CronTrigger(
-            second=second,
-            minute=minute,
-            hour=hour,
-            day=day,
-            month=month,
-            day_of_week=_cron_weekdays(weekday),
-            timezone=BERLIN,
-            jitter=jitter or None,
-        )
-    except ValueError as exc:
-        raise ConfigError(f"bad cron expression {expr!r}: {exc}") from None
+        validate(expr)
+    except ConfigError as exc:
+        raise ConfigError(f"sources.{name}.schedule: {exc}") from None
 
 
 def backoff_skips(failures: int) -> int:
@@ -209,6 +171,7 @@ class CrawlScheduler:
         self._scheduler.add_listener(self._on_busy, EVENT_JOB_MAX_INSTANCES)
         self.sources = config.select()
         for source in self.sources:
+            _checked_schedule(source.name, source.schedule)
             self._scheduler.add_job(
                 self.run_source,
                 trigger=cron_trigger(source.schedule, jitter=jitter),
@@ -230,8 +193,9 @@ class CrawlScheduler:
             now = datetime.now(BERLIN)
             for job in self._scheduler.get_jobs():
                 source = self.config.sources[job.id]
-                first = job.trigger.get_next_fire_time(None, now)
-                self.log(f"schedule: {job.id} '{source.schedule}' next {_stamp(first)}")
+                first = next_fire(job.trigger, now)
+                when = _stamp(first) if first else "never"
+                self.log(f"schedule: {job.id} '{source.schedule}' next {when}")
             if not self._stopping.is_set():
                 self._scheduler.start()  # blocks until stop()
             self._drain()

@@ -20,6 +20,7 @@ import json
 import re
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -181,6 +182,8 @@ def rebuild_fts(db: sqlite_utils.Database) -> None:
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _FOLDS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+MAX_TERMS = 32
+MAX_TERM_CHARS = 64
 
 
 def fts_query(text: str) -> str:
@@ -188,9 +191,19 @@ def fts_query(text: str) -> str:
 
     Quoting makes operators and punctuation in the input harmless ("AND", '"', "*", "-").
     A word spelled with "ae/oe/ue" also matches its umlaut form, since the index folds ä to a.
+    Repeated words count once; more than MAX_TERMS words or one longer than MAX_TERM_CHARS
+    is an InputError (1,000 words made one query run for a minute).
     """
+    tokens = list(dict.fromkeys(_TOKEN.findall(text.casefold())))
+    if not tokens:
+        raise InputError(f"search: no words to search for in {text[:80]!r}")
+    if len(tokens) > MAX_TERMS:
+        raise InputError(f"search: at most {MAX_TERMS} different words, got {len(tokens)}")
+    long = next((t for t in tokens if len(t) > MAX_TERM_CHARS), None)
+    if long:
+        raise InputError(f"search: words of at most {MAX_TERM_CHARS} characters, got {len(long)}")
     terms = []
-    for token in _TOKEN.findall(text.casefold()):
+    for token in tokens:
         variants = [token]
         folded = token
         for a, b in _FOLDS:
@@ -199,9 +212,8 @@ def fts_query(text: str) -> str:
             variants.append(folded)
         quoted = [f'"{v}"*' for v in variants]
         terms.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
-    if not terms:
-        raise InputError(f"search: no words to search for in {text!r}")
-    return " ".join(terms)
+    # Explicit AND: FTS5 does not join a parenthesised group to its neighbour implicitly.
+    return " AND ".join(terms)
 
 
 def _since_key(since: str | date | datetime) -> str:
@@ -283,17 +295,106 @@ def _state_code(name: str) -> str | None:
 # --- export -----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _read_only(db: sqlite_utils.Database) -> Iterator[None]:
-    db.execute("pragma query_only = 1")
+# Bounds of one export query. Rows and time are options of the export command; the length
+# limit keeps a generated value (randomblob(1000000000), zeroblob, printf padding) from
+# allocating gigabytes while staying above the largest stored page (5 MB, compressed).
+DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_TIMEOUT_S = 60.0
+MAX_VALUE_BYTES = 32 * 1024 * 1024
+MAX_SQL_BYTES = 100_000
+# The progress handler runs every this many virtual machine steps (about a millisecond).
+PROGRESS_STEPS = 10_000
+# What a read-only query may do: read tables, call functions, recurse in a CTE. FTS5 declares
+# its virtual table with an internal sqlite_master update when it is first used on a
+# connection and reads PRAGMA data_version; allowing those is safe because the file is open
+# read-only and query_only.
+READ_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+
+
+class ExportLimit(InputError):
+    """A bound of the export was hit (time, rows or value size)."""
+
+    exit_code = 1
+
+
+def open_read_only(path: Path | str) -> sqlite_utils.Database:
+    """Open a database read-only at the SQLite level (URI ``mode=ro``): nothing is created,
+    migrated or changed, and a missing file is an InputError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"{path}: database not found (run 'citynews crawl' or 'citynews demo' first)"
+        )
     try:
-        yield
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        conn.execute("pragma query_only = 1")
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path}: not a usable citynews database: {exc}") from None
+    return sqlite_utils.Database(conn)
+
+
+def _authorize(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
+    if action in READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK  # FTS5's declaration of its virtual table, see READ_ACTIONS
+    if action == sqlite3.SQLITE_PRAGMA and arg1 == "data_version" and arg2 is None:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+@contextmanager
+def _guarded(conn: sqlite3.Connection, timeout: float) -> Iterator[list[bool]]:
+    """Let ``conn`` only read, for at most ``timeout`` seconds, with bounded values.
+
+    Yields a one-item list that turns True when the time ran out. Everything is undone on
+    exit, so the export also works on a caller's read-write connection.
+    """
+    timed_out = [False]
+    deadline = time.monotonic() + timeout
+
+    def progress() -> int:
+        if time.monotonic() > deadline:
+            timed_out[0] = True
+            return 1  # abort the statement
+        return 0
+
+    query_only = conn.execute("pragma query_only").fetchone()[0]
+    conn.execute("pragma query_only = 1")
+    limits = {
+        sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
+        sqlite3.SQLITE_LIMIT_SQL_LENGTH: MAX_SQL_BYTES,
+        sqlite3.SQLITE_LIMIT_ATTACHED: 0,
+    }
+    previous = {limit: conn.setlimit(limit, value) for limit, value in limits.items()}
+    conn.set_authorizer(_authorize)
+    conn.set_progress_handler(progress, PROGRESS_STEPS)
+    try:
+        yield timed_out
     finally:
-        db.execute("pragma query_only = 0")
+        conn.set_progress_handler(None, 0)
+        conn.set_authorizer(None)
+        for limit, value in previous.items():
+            conn.setlimit(limit, value)
+        conn.execute(f"pragma query_only = {int(query_only)}")
 
 
 def _cell(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes) else value
+
+
+def _sql_error(exc: Exception, timed_out: bool, timeout: float) -> InputError:
+    if timed_out:
+        return ExportLimit(f"export: stopped after --timeout {timeout:g} s")
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, sqlite3.DataError) or "too big" in message:
+        return ExportLimit(f"export: a value is larger than {MAX_VALUE_BYTES // 2**20} MB")
+    if "not authorized" in message or "authorization denied" in message:
+        return InputError(f"export: only reading is allowed ({message})")
+    return InputError(f"export: bad SQL: {message}")
 
 
 def export(
@@ -303,11 +404,16 @@ def export(
     sql: str | None = None,
     fmt: str = "csv",
     out: Path | str | TextIO,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    timeout: float = DEFAULT_TIMEOUT_S,
 ) -> int:
     """Write a table, a view or one read-only SELECT as CSV or JSON; returns the row count.
 
-    BLOB cells are written as hex. Anything that would write to the database, a second
-    statement, an unknown table or bad SQL raises :class:`InputError` with one line.
+    BLOB cells are written as hex. Anything that would write (to the database, a pragma or
+    another file: ATTACH, VACUUM INTO), a second statement, an unknown table or bad SQL raises
+    :class:`InputError` with one line, before any output file is opened. A query that runs
+    longer than ``timeout`` seconds or has more than ``max_rows`` rows raises
+    :class:`ExportLimit` after writing what it had.
     """
     if (table is None) == (sql is None):
         raise InputError("export: give either a table or a SQL query")
@@ -318,30 +424,47 @@ def export(
         if table not in known:
             raise InputError(f"export: no table or view {table!r} (known: {', '.join(known)})")
         sql = f"select * from [{table}]"
-    with _read_only(db):
+    with _guarded(db.conn, timeout) as timed_out:
         try:
-            cursor = db.execute(sql)  # type: ignore[arg-type]
-        except (sqlite3.Error, ValueError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(f"export: bad SQL: {message}") from None
+            cursor = db.conn.execute(sql)  # type: ignore[arg-type]
+        except (sqlite3.Error, ValueError, OverflowError) as exc:
+            raise _sql_error(exc, timed_out[0], timeout) from None
         columns = [c[0] for c in cursor.description or []]
+        rows = _bounded(cursor, max_rows, timed_out, timeout)
         if isinstance(out, str | Path):
             with open(out, "w", encoding="utf-8", newline="") as stream:
-                return _write(cursor, columns, fmt, stream)
-        return _write(cursor, columns, fmt, out)
+                return _write(rows, columns, fmt, stream)
+        return _write(rows, columns, fmt, out)
 
 
-def _write(cursor: sqlite3.Cursor, columns: list[str], fmt: str, stream: TextIO) -> int:
+def _bounded(
+    cursor: sqlite3.Cursor, max_rows: int, timed_out: list[bool], timeout: float
+) -> Iterator[tuple[Any, ...]]:
+    """The cursor's rows; ExportLimit after ``max_rows`` or when the time runs out."""
+    count = 0
+    try:
+        for row in cursor:
+            if count == max_rows:
+                raise ExportLimit(
+                    f"export: stopped at --max-rows {max_rows} (the query has more rows)"
+                )
+            count += 1
+            yield row
+    except (sqlite3.Error, OverflowError) as exc:
+        raise _sql_error(exc, timed_out[0], timeout) from None
+
+
+def _write(rows: Iterator[tuple[Any, ...]], columns: list[str], fmt: str, stream: TextIO) -> int:
     count = 0
     if fmt == "csv":
         writer = csv.writer(stream)
         writer.writerow(columns)
-        for row in cursor:
+        for row in rows:
             writer.writerow([_cell(v) for v in row])
             count += 1
         return count
     stream.write("[")
-    for row in cursor:
+    for row in rows:
         record = {c: _cell(v) for c, v in zip(columns, row, strict=True)}
         stream.write(("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False))
         count += 1
