@@ -179,11 +179,11 @@ def test_redirect_domains_opt_in_allows_the_listed_host(crawled):
 
 
 @pytest.mark.slow
-def test_site_blocked_by_robots_is_recorded_and_broken(crawled):
+def test_site_blocked_by_robots_is_recorded_and_blocked(crawled):
     assert ("http://blocked.example/", "robots-blocked") in outcomes(crawled["db"], "blocked")
     assert requested(crawled["server"], "blocked.example") == ["http://blocked.example/robots.txt"]
     states = {row["source"]: row for row in json.loads(crawled["status"].stdout)}
-    assert states["blocked"]["state"] == "broken"
+    assert states["blocked"]["state"] == "blocked"
     runs = query(
         crawled["db"],
         "select status, errors, message from crawl_runs where source = ?",
@@ -204,7 +204,7 @@ def test_redirect_loop_of_a_start_url_is_recorded(crawled):
     found = {outcome for _url, outcome in outcomes(crawled["db"], "loop")}
     assert "redirect-loop" in found, found
     states = {row["source"]: row["state"] for row in json.loads(crawled["status"].stdout)}
-    assert states["loop"] == "broken"
+    assert states["loop"] == "blocked"
 
 
 @pytest.mark.slow
@@ -291,7 +291,7 @@ def test_bound_keys_are_checked_at_load(tmp_path, line, message):
 def test_max_retry_after_is_checked_at_load(tmp_path):
     path = tmp_path / "sources.toml"
     path.write_text("[crawler]\nmax_retry_after = -1\n" + source("a", "a.example", "/"))
-    with pytest.raises(ConfigError, match="crawler.max_retry_after: must be from 0"):
+    with pytest.raises(ConfigError, match="crawler.max_retry_after: must be between 0 and 86400"):
         load_sources(path)
 
 

@@ -355,7 +355,7 @@ def test_status_after_the_faulty_crawl_flags_it_for_cron(faults):
     assert states["healthy"] == "ok"
     assert states["down"] == "broken"
     assert states["slow"] == "broken"  # its only document timed out: 1 error of 2 fetches
-    assert states["loop"] == "broken"  # a redirect loop is an error, not "ok" with 0 pages
+    assert states["loop"] == "blocked"  # a redirect loop is an error, not "ok" with 0 pages
 
 
 def test_integrity_after_faults(faults):
