@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,18 +56,27 @@ class Normalizer:
         home_region: str | None = None,
         hints: Hints | None = None,
         tree: Any = None,
+        now: date | None = None,
     ) -> Document:
         page = extract_page(html, url, hints=hints, tree=tree)
-        return self.from_page(page, source=source, home_region=home_region)
+        return self.from_page(page, source=source, home_region=home_region, now=now)
 
     def from_page(
-        self, page: Page, *, source: str | None = None, home_region: str | None = None
+        self,
+        page: Page,
+        *,
+        source: str | None = None,
+        home_region: str | None = None,
+        now: date | None = None,
     ) -> Document:
+        """``now``: the day the page was fetched, the year of undated days when it has no date."""
         events: list[Event] = []
         places: list[Place] = []
         topics: list[TopicMatch] = []
         if page.kind != "listing":
-            events = events_mod.extract_events(page, links=content_links(page.content_html))
+            events = events_mod.extract_events(
+                page, links=content_links(page.content_html), now=now
+            )
             places = places_mod.find_places(
                 page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
             )

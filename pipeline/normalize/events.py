@@ -759,7 +759,9 @@ def _assign_links(
     return {i: href for i, (_, href) in chosen.items()}
 
 
-def extract_events(page: Page, *, links: Sequence[tuple[str, str]] = ()) -> list[Event]:
+def extract_events(
+    page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
+) -> list[Event]:
     """The events a page announces: zero, one or several, in text order.
 
     schema.org Event objects in ``page.jsonld`` win; otherwise the text is read. ``links`` are
@@ -771,7 +773,7 @@ def extract_events(page: Page, *, links: Sequence[tuple[str, str]] = ()) -> list
         for event in jsonld:
             unique.setdefault((str(event.start), " ".join(event.title.lower().split())), event)
         return list(unique.values())
-    reference = _reference(page)
+    reference = _reference(page) or now
     # Both readers need the key/value blocks and the line bounds: find them once.
     blocks = list(_kv_blocks(page))
     lines = _lines(page.text)
