@@ -25,6 +25,11 @@ from citynews.normalize.dates import (
     find_times,
     sentence_at,
 )
+from citynews.normalize.eventstatus import (
+    deadline_dates,
+    status_from_schema,
+    status_from_text,
+)
 
 # --- JSON-LD -----------------------------------------------------------------------------------
 
@@ -199,6 +204,8 @@ def _jsonld_events(page: Page) -> list[Event]:
                 online=online,
                 registration_url=_registration(node),
                 source="jsonld",
+                status=status_from_schema(_scalar(node.get("eventStatus")))
+                or status_from_text(title),
             )
         )
     return events
@@ -214,7 +221,9 @@ def _as_local_wall(raw: str | None) -> datetime | None:
 # --- Text --------------------------------------------------------------------------------------
 
 _CUE = re.compile(
-    r"(?:findet|finden|fand|fanden)\b[^.!?]{0,200}?\bstatt\b|stattfinden|stattfand|stattgefunden"
+    # A dot after a digit ("am 19. März") does not end the "findet … statt" span.
+    r"(?:findet|finden|fand|fanden)\b(?:\d\.|[^.!?]){0,200}?\bstatt\b"
+    r"|stattfinden|stattfand|stattgefunden"
     r"|\blädt\b|\bladen\b|\beingeladen\b|[Vv]eranstaltung|\bTermin|[Ww]orkshop|[Kk]onferenz"
     r"|[Ww]ebinar|[Tt]agung|[Ff]orum\b|[Ss]eminar|[Vv]ortrag|[Kk]ongress|[Mm]esse\b|[Tt]reffen\b"
     r"|[Ss]itzung|[Ii]nfoabend|[Ii]nformationsabend|[Ff]estival|[Ff]ührung|[Ee]xkursion"
@@ -309,17 +318,19 @@ _GENERIC_HEADING = re.compile(
     re.IGNORECASE,
 )
 _KV_LINE = (
-    r"[ \t]*(?P<label>Datum|Termin|Wann|Startdatum|Beginn|Start|Enddatum|Ende|Uhrzeit|Zeit"
-    r"|Ort|Veranstaltungsort|Wo|Adresse|Treffpunkt)[ \t]*:[ \t]*(?P<value>[^\n]*)"
+    r"[ \t]*(?P<label>Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
+    r"|Zeit|Einlass|Ort|Veranstaltungsort|Wo|Adresse|Anschrift|Treffpunkt|Raum|Veranstalter"
+    r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten)[ \t]*:[ \t]*(?P<value>[^\n]*)"
 )
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
 # The same lines found from the newline before them: the engine scans for that literal quickly,
 # while "^" is tried at every character (4x slower over a whole page).
 _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
-_KV_START = {"datum", "termin", "wann", "startdatum", "beginn", "start"}
+_KV_START = {"datum", "termin", "termine", "wann", "startdatum", "beginn", "start", "zeitraum"}
 _KV_END = {"enddatum", "ende"}
 _KV_TIME = {"uhrzeit", "zeit"}
-_KV_PLACE = {"ort", "veranstaltungsort", "wo", "adresse", "treffpunkt"}
+_KV_PLACE = {"ort", "veranstaltungsort", "wo", "adresse", "anschrift", "treffpunkt"}
+_KV_DEADLINE = {"anmeldeschluss", "anmeldefrist", "anmeldung"}
 _REGISTRATION_LINK = re.compile(r"anmeld|registr|ticket|teilnahme", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:sie|er|es|diese[rs]?|dies|das|wir|man|die veranstaltung|das treffen|der termin"
@@ -338,7 +349,7 @@ _SUBJECT_AFTER_VERB = re.compile(
 )
 _INVITE = re.compile(
     r"\b(?:lädt|laden)\b.{0,80}?\b(?:zu|zum|zur|ins|in\s+die)\s+(?:einem\s+|einer\s+|der\s+|dem\s+)?"
-    r"(?P<subject>.+?)\s+(?:ein|am|vom|nach|in)\b"
+    r"(?P<subject>.+?)\s+(?:ein|am|vom|nach|in|im)\b"
 )
 _MARKUP_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _ARTICLE = re.compile(
@@ -514,7 +525,7 @@ def _kv_events(
     lines: list[tuple[int, int]],
 ) -> list[_Candidate]:
     found: list[_Candidate] = []
-    for first, _last, kv in blocks:
+    for first, _last, kv in blocks:  # noqa: B007 - _last bounds the block's status words
         start_value = next((kv[k] for k in kv if k in _KV_START), None)
         if start_value is None:
             continue
@@ -538,6 +549,8 @@ def _kv_events(
         if place_text and not online and venue is None and address is None:
             venue = place_text.split("\n")[0].strip() or None
         title = _heading_before(page.text, lines, first)
+        deadline_value = next((kv[k] for k in kv if k in _KV_DEADLINE), "")
+        deadline = find_dates(deadline_value, reference=reference) if deadline_value else []
         found.append(
             _Candidate(
                 Event(
@@ -549,6 +562,8 @@ def _kv_events(
                     address=address,
                     place_name=town,
                     online=online or bool(_ONLINE.search(title or "")),
+                    status=status_from_text(title, page.text[first:_last]),
+                    registration_deadline=_day(deadline[0].start) if deadline else None,
                 ),
                 first,
                 _strength(title),
@@ -664,6 +679,7 @@ def _text_events(
             address=address,
             place_name=town,
             online=bool(_ONLINE.search(online_scope)),
+            status=status_from_text(title, online_scope),
         )
         strength = min(_strength(title), 1) if weak else _strength(title)
         found.append(_Candidate(candidate, match.span[0], strength))
@@ -715,6 +731,8 @@ def _merge(keep: _Candidate, other: _Candidate) -> _Candidate:
         address=event.address or other.event.address,
         place_name=event.place_name or other.event.place_name,
         online=event.online or other.event.online,
+        status=event.status if event.status != "scheduled" else other.event.status,
+        registration_deadline=event.registration_deadline or other.event.registration_deadline,
     )
     return _Candidate(merged, min(keep.position, other.position), strength)
 
@@ -759,6 +777,22 @@ def _assign_links(
     return {i: href for i, (_, href) in chosen.items()}
 
 
+def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Candidate]) -> None:
+    """Give each "Anmeldung bis …" date to the nearest event in the text that starts later."""
+    if not candidates:
+        return
+    for position, day in deadline_dates(page.text, find_dates(page.text, reference=reference)):
+        later = [
+            (abs(c.position - position), i)
+            for i, c in enumerate(candidates)
+            if _day(c.event.start) >= day and c.event.registration_deadline is None
+        ]
+        if later:
+            i = min(later)[1]
+            event = replace(candidates[i].event, registration_deadline=day)
+            candidates[i] = replace(candidates[i], event=event)
+
+
 def extract_events(
     page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
 ) -> list[Event]:
@@ -785,8 +819,13 @@ def extract_events(
         if page.title and (cand.title_strength < 2 or (single and page.kind == "event")):
             title = _clean_title(page.title)
             online = cand.event.online or bool(_ONLINE.search(title))
-            candidates[i] = replace(cand, event=replace(cand.event, title=title, online=online))
+            status = cand.event.status
+            if status == "scheduled":
+                status = status_from_text(title)
+            event = replace(cand.event, title=title, online=online, status=status)
+            candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
+    _assign_deadlines(page, reference, candidates)
     urls = _assign_links(page, candidates, links)
     return [
         replace(c.event, registration_url=urls[i]) if i in urls else c.event
