@@ -61,9 +61,13 @@ _DASH = r"[-–—]"
 _RANGE_SEP = rf"(?:{_DASH}|/|bis(?:\s+(?:zum|einschließlich))?)"
 
 
-# A day-only range start in front of a date: "14.–16. Mai", "14. bis 16.05.2026".
+# A day-only range start in front of a date: "14.–16. Mai", "14. bis 16.05.2026"; a list of
+# days read as the run from the first to the last: "27. und 28. Mai", "25., 26. und 27. April".
 def _day_prefix(group: str) -> str:
-    return rf"(?:(?P<{group}>\d{{1,2}})\.\s*{_RANGE_SEP}\s*(?:{_WEEKDAY},?\s*)?)?"
+    return (
+        rf"(?:(?P<{group}>\d{{1,2}})\.(?:\s*,\s*\d{{1,2}}\.)*\s*(?:{_RANGE_SEP}|und|u\.|&)\s*"
+        rf"(?:{_WEEKDAY},?\s*)?)?"
+    )
 
 
 # The leading lookahead lets the regex engine skip to digits; without it the scan is 10x slower.
@@ -92,7 +96,15 @@ _ATOM = re.compile(
 )
 
 # A weekday in front of a date belongs to its text: "Di, 17.03.2026", "Mittwoch, 3. Juni".
-_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s*$", re.IGNORECASE)
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s*(?:den\s+)?$", re.IGNORECASE)
+_WEEKDAY_INDEX = {
+    name: i
+    for i, names in enumerate(
+        [("mo", "montag"), ("di", "dienstag"), ("mi", "mittwoch"), ("do", "donnerstag")]
+        + [("fr", "freitag"), ("sa", "samstag", "sonnabend"), ("so", "sonntag")]
+    )
+    for name in names
+}
 
 # Numbers that look like "3.12." but name a version or a section, not a day.
 _NOT_A_DATE_BEFORE = re.compile(
@@ -177,6 +189,7 @@ class _Atom:
     range_day: int | None
     span: tuple[int, int]
     moment: datetime | None = None
+    weekday: int | None = None  # 0 = Monday, when the text names it: a clue to the year
 
 
 def _year(full: str | None, short: str | None) -> int | None:
@@ -189,9 +202,11 @@ def _year(full: str | None, short: str | None) -> int | None:
 
 def _atom(m: re.Match[str], text: str) -> _Atom | None:
     span = m.span()
-    weekday = _WEEKDAY_BEFORE.search(text, max(0, span[0] - 14), span[0])
+    weekday = _WEEKDAY_BEFORE.search(text, max(0, span[0] - 18), span[0])
+    named_day = None
     if weekday:
         span = (weekday.start(), span[1])
+        named_day = _WEEKDAY_INDEX.get(weekday.group().split(",")[0].split()[0].rstrip(".").lower())
     if m.group("iy"):
         y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
         moment = None
@@ -223,6 +238,7 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
             _year(m.group("ny"), m.group("ny2")),
             int(rd) if rd else None,
             span,
+            weekday=named_day,
         )
     month_word = m.group("tm").rstrip(".").lower()
     rd = m.group("trd")
@@ -232,6 +248,7 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
         _year(m.group("ty"), None),
         int(rd) if rd else None,
         span,
+        weekday=named_day,
     )
 
 
@@ -287,6 +304,16 @@ def infer_year(month: int, day: int, reference: date, *, past: bool = False) -> 
     return None
 
 
+def _year_of_weekday(month: int, day: int, weekday: int, reference: date) -> date | None:
+    """The day nearest the reference on which "Samstag, 8. Februar" is really a Saturday."""
+    fits = [
+        found
+        for year in range(reference.year - 2, reference.year + 3)
+        if (found := _valid(year, month, day)) is not None and found.weekday() == weekday
+    ]
+    return min(fits, key=lambda d: abs((d - reference).days), default=None)
+
+
 def _resolve(
     atom: _Atom, end_atom: _Atom | None, text: str, reference: date | None
 ) -> tuple[date, date | None] | None:
@@ -296,6 +323,11 @@ def _resolve(
         return None
     if last.year is not None:
         end_day = _valid(last.year, last.month, last.day)
+    elif reference is not None and atom.weekday is not None and atom is last:
+        end_day = _year_of_weekday(atom.month, atom.day, atom.weekday, reference)
+        if end_day is None:
+            past = _is_past(text, atom.span[0], last.span[1])
+            end_day = infer_year(last.month, last.day, reference, past=past)
     elif reference is not None:
         past = _is_past(text, atom.span[0], last.span[1])
         end_day = infer_year(last.month, last.day, reference, past=past)
@@ -384,6 +416,9 @@ def _combine(day: date, clock: time) -> datetime:
 def _build(
     text: str, start_day: date, end_day: date | None, tm: TimeMatch | None, span: tuple[int, int]
 ) -> DateMatch:
+    if tm is not None and tm.start == time(0, 0) and tm.end is None:
+        # Calendars print "00:00 Uhr" for events without a time: the day alone is known.
+        tm = None
     if tm is None:
         return DateMatch(start_day, end_day, True, span, text[span[0] : span[1]])
     span = (span[0], tm.span[1])

@@ -178,6 +178,9 @@ def document_json(doc: Document) -> dict[str, Any]:
                 "online": e.online,
                 "registration_url": e.registration_url,
                 "source": e.source,
+                "status": e.status,
+                "registration_deadline": iso(e.registration_deadline),
+                "provenance": e.provenance,
             }
             for e in doc.events
         ],
