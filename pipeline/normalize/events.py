@@ -319,7 +319,8 @@ _GENERIC_HEADING = re.compile(
 )
 _KV_LINE = (
     r"[ \t]*(?P<label>Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
-    r"|Zeit|Einlass|Ort|Veranstaltungsort|Wo|Adresse|Anschrift|Treffpunkt|Raum|Veranstalter"
+    r"|Zeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
+    r"|Treffpunkt|Raum|Veranstalter"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten)[ \t]*:[ \t]*(?P<value>[^\n]*)"
 )
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
@@ -329,7 +330,17 @@ _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
 _KV_START = {"datum", "termin", "termine", "wann", "startdatum", "beginn", "start", "zeitraum"}
 _KV_END = {"enddatum", "ende"}
 _KV_TIME = {"uhrzeit", "zeit"}
-_KV_PLACE = {"ort", "veranstaltungsort", "wo", "adresse", "anschrift", "treffpunkt"}
+_KV_PLACE = {
+    "ort",
+    "veranstaltungsort",
+    "ausstellungsort",
+    "spielort",
+    "kursort",
+    "wo",
+    "adresse",
+    "anschrift",
+    "treffpunkt",
+}
 _KV_DEADLINE = {"anmeldeschluss", "anmeldefrist", "anmeldung"}
 _REGISTRATION_LINK = re.compile(r"anmeld|registr|ticket|teilnahme", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
@@ -544,10 +555,7 @@ def _kv_events(
                 times = [replace(times[0], end=times[1].start)]
         start, end, all_day = _combine(match, times)
         place_text = next((kv[k] for k in kv if k in _KV_PLACE), "")
-        online = bool(_ONLINE.search(place_text))
-        venue, address, town = _place_from(place_text) if place_text else (None, None, None)
-        if place_text and not online and venue is None and address is None:
-            venue = place_text.split("\n")[0].strip() or None
+        venue, address, town, online = _labelled_place(place_text)
         title = _heading_before(page.text, lines, first)
         deadline_value = next((kv[k] for k in kv if k in _KV_DEADLINE), "")
         deadline = find_dates(deadline_value, reference=reference) if deadline_value else []
@@ -570,6 +578,54 @@ def _kv_events(
             )
         )
     return found
+
+
+def _labelled_place(place_text: str) -> tuple[str | None, str | None, str | None, bool]:
+    """(venue, address, town, online) of the value of an "Ort:" label."""
+    if not place_text:
+        return None, None, None, False
+    online = bool(_ONLINE.search(place_text))
+    venue, address, town = _place_from(place_text)
+    if not online and venue is None and address is None:
+        venue = place_text.split("\n")[0].strip(" ,.") or None
+    return venue, address, town, online
+
+
+def _page_place(
+    blocks: list[tuple[int, int, dict[str, str]]],
+) -> tuple[str | None, str | None, str | None, bool] | None:
+    """The one place a page labels outside its date blocks ("Veranstaltungsort: …"), if one."""
+    values = {
+        " ".join(kv[k].split())
+        for _, _, kv in blocks
+        if not kv.keys() & _KV_START
+        for k in kv
+        if k in _KV_PLACE
+    }
+    if len(values) != 1:
+        return None
+    return _labelled_place(values.pop())
+
+
+def _fill_place(
+    candidates: list[_Candidate], place: tuple[str | None, str | None, str | None, bool] | None
+) -> None:
+    """Events the text gives no venue get the page's labelled place."""
+    if place is None:
+        return
+    venue, address, town, online = place
+    for i, cand in enumerate(candidates):
+        event = cand.event
+        if event.venue or event.address:
+            continue
+        filled = replace(
+            event,
+            venue=venue,
+            address=address,
+            place_name=town or event.place_name,
+            online=event.online or online,
+        )
+        candidates[i] = replace(cand, event=filled)
 
 
 def _heading_before(
@@ -627,6 +683,7 @@ def _text_events(
                 or page.kind == "event"
                 or bool(find_times(block) or parse_address(block))
                 or not match.all_day
+                or match.end is not None
             )
             if not has_cue or (published and _day(match.start) == published and match.all_day):
                 continue
@@ -711,8 +768,11 @@ def _same_event(a: _Candidate, b: _Candidate) -> bool:
         if not wa or not wb or a.title_strength < 2 or b.title_strength < 2:
             return True
         return len(wa & wb) / len(wa | wb) >= 0.2 or wa <= wb or wb <= wa
-    # An all-day mention of a day that is also given with its time is the same event.
-    return a.event.all_day != b.event.all_day
+    # An all-day mention of a day that is also given with its time is the same event; a run of
+    # days ("8. bis 23. Februar") and a timed day in it (the opening) are two events.
+    day_only = a.event if a.event.all_day else b.event
+    run = day_only.end is not None and _day(day_only.end) != _day(day_only.start)
+    return a.event.all_day != b.event.all_day and not run
 
 
 def _merge(keep: _Candidate, other: _Candidate) -> _Candidate:
@@ -825,6 +885,7 @@ def extract_events(
             event = replace(cand.event, title=title, online=online, status=status)
             candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
+    _fill_place(candidates, _page_place(blocks))
     _assign_deadlines(page, reference, candidates)
     urls = _assign_links(page, candidates, links)
     return [
