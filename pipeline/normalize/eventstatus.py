@@ -55,8 +55,8 @@ _SCHEMA_STATUS: dict[str, EventStatus] = {
 }
 # The few words before a date that make it a registration deadline.
 _DEADLINE_CUE = re.compile(
-    r"(?:Anmelde(?:schluss|frist|ende)|Anmeldung(?:en)?|Bewerbungs(?:schluss|frist)"
-    r"|Registrierung|anmelden|Teilnahme\w*)\b[^.!?\n]{0,60}?$",
+    r"(?:Anmelde(?:schluss|frist|ende)|Anmeldung(?:en)?|Bewerbung\w*|bewerben|Registrierung"
+    r"|anmelden|Teilnahme\w*|Antr(?:ag|äge)|beantrag\w*)\b[^.!?\n]{0,60}?$",
     re.IGNORECASE,
 )
 _BIS = re.compile(r"(?:\bbis\b|schluss|frist|ende)[^.!?\n]{0,25}$", re.IGNORECASE)
