@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from citynews.model import Event, Page
@@ -52,99 +53,147 @@ def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
     return False
 
 
+@dataclass
+class _Scan:
+    """One page's text as the date readers see it, and what is already known about it."""
+
+    page: Page
+    reference: date | None
+    lines: list[tuple[int, int]]
+    all_dates: list[DateMatch]
+    published: date | None
+
+
+@dataclass
+class _Spot:
+    """Where one date stands: its sentence and its line."""
+
+    match: DateMatch
+    s_start: int
+    s_end: int
+    line_start: int
+    line_end: int
+    before_on_line: str
+    after_on_line: str
+
+
+def _spot(text: str, match: DateMatch) -> _Spot:
+    s_start, s_end = sentence_at(text, *match.span)
+    line_start = text.rfind("\n", 0, match.span[0]) + 1
+    line_end = text.find("\n", match.span[1])
+    line_end = len(text) if line_end < 0 else line_end
+    # List bullets ("- 6. September 2026 11:00") leave a date line bare.
+    before = text[line_start : match.span[0]].strip(" \t-–•*·")
+    after = text[match.span[1] : line_end].strip()
+    return _Spot(match, s_start, s_end, line_start, line_end, before, after)
+
+
+def _event(title: str | None, when: tuple, place: tuple, scope: str) -> Event:
+    start, end, all_day = when
+    venue, address, town = place
+    return Event(
+        title=_clean_title(title) if title else "",
+        start=start,
+        end=end,
+        all_day=all_day,
+        venue=venue,
+        address=address,
+        place_name=town,
+        online=bool(_ONLINE.search(scope)),
+        status=status_from_text(title, scope),
+    )
+
+
+def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
+    """A date standing alone on its line: an event when the lines around it say so."""
+    text, lines, match = scan.page.text, scan.lines, spot.match
+    previous_line = _previous_line(text, lines, spot.line_start) or ""
+    block = _block_after(text, lines, spot.line_end + 1)
+    labelled = bool(_LABEL_CUE.match(previous_line))
+    has_cue = (
+        labelled
+        or scan.page.kind == "event"
+        or bool(find_times(block) or parse_address(block))
+        or not match.all_day
+        or match.end is not None
+    )
+    if not has_cue or (scan.published == _day(match.start) and match.all_day):
+        return None
+    when = _combine(match, find_times(block.split("\n")[0]))
+    if labelled:
+        title = _first_heading(text, lines, spot.line_end + 1)
+    else:
+        title = _heading_before(text, lines, spot.line_start)
+    event = _event(title, when, _place_from(block), block + " " + (title or ""))
+    return _Candidate(event, match.span[0], _strength(title))
+
+
+def _sentence_title(
+    scan: _Scan, spot: _Spot, sentence: str, town: str | None
+) -> tuple[str | None, bool]:
+    """(title, weak) of an event named in a sentence."""
+    match = spot.match
+    title = _subject(sentence, match.text)
+    if title and town and town not in title:
+        days = find_dates(sentence, reference=scan.reference)
+        if sum(_day(m.start) != scan.published for m in days) > 1:
+            # "Weitere Konferenzen sind am 6. September in Iserlohn und am 5. Dezember in …"
+            title = f"{title} in {town}"
+    rest = re.sub(r"^[\s–—:|-]+", "", spot.after_on_line)
+    if not title and spot.s_start >= match.span[0] - 12 and _heading_like(rest):
+        title = rest
+    if title:
+        return title, False
+    named = _CUE_NOUN.search(sentence)
+    return (named.group() if named else None), True
+
+
+def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
+    """A date inside a sentence: an event when the sentence has an event cue."""
+    text, match = scan.page.text, spot.match
+    sentence = text[spot.s_start : spot.s_end]
+    am_in = bool(_AM_IN.search(text[spot.s_start : match.span[0]])) and bool(
+        _IN_TOWN.match(text[match.span[1] : spot.s_end])
+    )
+    cued = any(word in sentence for word in _CUE_LITERALS) and bool(_CUE.search(sentence))
+    if not (cued or am_in):
+        return None
+    if scan.published == _day(match.start) and spot.s_start == match.span[0]:
+        return None
+    following = [m for m in scan.all_dates if match.span[0] < m.span[0] < spot.s_end]
+    stop = following[0].span[0] if following else spot.s_end
+    when = _combine(match, find_times(text[match.span[1] : stop]))
+    place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    title, weak = _sentence_title(scan, spot, sentence, place[2])
+    strength = min(_strength(title), 1) if weak else _strength(title)
+    return _Candidate(_event(title, when, place, sentence), match.span[0], strength)
+
+
 def _text_events(
     page: Page, reference: date | None, taken: list[tuple[int, int]], lines: list[tuple[int, int]]
 ) -> list[_Candidate]:
     text = page.text
     published = _day(page.published) if page.published else None
-    found: list[_Candidate] = []
     all_dates = find_dates(text, reference=reference)
+    scan = _Scan(page, reference, lines, all_dates, published)
     # Days long before the page was written are history ("1926 geboren"), not announcements.
     newest = reference or max((_day(m.start) for m in all_dates), default=None)
     oldest = newest - timedelta(days=400) if newest else date.min
+    found: list[_Candidate] = []
     for match in all_dates:
-        if any(s <= match.span[0] < e for s, e in taken):
+        if any(s <= match.span[0] < e for s, e in taken) or _day(match.start) < oldest:
             continue
-        s_start, s_end = sentence_at(text, *match.span)
-        sentence = text[s_start:s_end]
-        sentence_dates = [m for m in all_dates if s_start <= m.span[0] < s_end]
-        line_start = text.rfind("\n", 0, match.span[0]) + 1
-        line_end = text.find("\n", match.span[1])
-        line_end = len(text) if line_end < 0 else line_end
-        # List bullets ("- 6. September 2026 11:00") leave a date line bare.
-        before_on_line = text[line_start : match.span[0]].strip(" \t-–•*·")
-        after_on_line = text[match.span[1] : line_end].strip()
         if text[match.span[0] - 1 : match.span[0]] == "[" and text[match.span[1] :].startswith("]"):
             continue  # "[19.05.2025]": the portal's publication-date line
-        if _is_deadline(text, s_start, match) or _day(match.start) < oldest:
+        spot = _spot(text, match)
+        if _is_deadline(text, spot.s_start, match):
             continue
-        bare = (not before_on_line or _LABEL_CUE.match(before_on_line)) and not after_on_line
-        previous_line = _previous_line(text, lines, line_start)
-        block = _block_after(text, lines, line_end + 1)
-        weak = False
-        if bare:
-            has_cue = (
-                bool(_LABEL_CUE.match(previous_line or ""))
-                or page.kind == "event"
-                or bool(find_times(block) or parse_address(block))
-                or not match.all_day
-                or match.end is not None
-            )
-            if not has_cue or (published and _day(match.start) == published and match.all_day):
-                continue
-            start, end, all_day = _combine(match, find_times(block.split("\n")[0]))
-            venue, address, town = _place_from(block)
-            if _LABEL_CUE.match(previous_line or ""):
-                title = _first_heading(text, lines, line_end + 1)
-            else:
-                title = _heading_before(text, lines, line_start)
-            online_scope = block + " " + (title or "")
-        else:
-            am_in = bool(_AM_IN.search(text[s_start : match.span[0]])) and bool(
-                _IN_TOWN.match(text[match.span[1] : s_end])
-            )
-            cued = any(word in sentence for word in _CUE_LITERALS) and bool(_CUE.search(sentence))
-            if not (cued or am_in):
-                continue
-            if published and _day(match.start) == published and s_start == match.span[0]:
-                continue
-            following = [m for m in sentence_dates if m.span[0] > match.span[0]]
-            stop = following[0].span[0] if following else s_end
-            start, end, all_day = _combine(match, find_times(text[match.span[1] : stop]))
-            venue, address, town = _place_from(sentence, text[match.span[1] : s_end])
-            title = _subject(sentence, match.text)
-            if (
-                title
-                and town
-                and town not in title
-                and sum(
-                    _day(m.start) != published for m in find_dates(sentence, reference=reference)
-                )
-                > 1
-            ):
-                # "Weitere Konferenzen sind am 6. September in Iserlohn und am 5. Dezember in …"
-                title = f"{title} in {town}"
-            rest = re.sub(r"^[\s–—:|-]+", "", after_on_line)
-            if not title and s_start >= match.span[0] - 12 and _heading_like(rest):
-                title = rest
-            if not title:
-                named = _CUE_NOUN.search(sentence)
-                title = named.group() if named else None
-                weak = True
-            online_scope = sentence
-        candidate = Event(
-            title=_clean_title(title) if title else "",
-            start=start,
-            end=end,
-            all_day=all_day,
-            venue=venue,
-            address=address,
-            place_name=town,
-            online=bool(_ONLINE.search(online_scope)),
-            status=status_from_text(title, online_scope),
-        )
-        strength = min(_strength(title), 1) if weak else _strength(title)
-        found.append(_Candidate(candidate, match.span[0], strength))
+        bare = (
+            not spot.before_on_line or _LABEL_CUE.match(spot.before_on_line)
+        ) and not spot.after_on_line
+        reader = _bare_candidate if bare else _sentence_candidate
+        if (candidate := reader(scan, spot)) is not None:
+            found.append(candidate)
     return found
 
 
