@@ -122,6 +122,8 @@ _KV_LINE = (
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten)[ \t]*:[ \t]*(?P<value>[^\n]*)"
 )
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
+# Any short "Label: value" line, also with labels no reader knows.
+_FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")
 # The same lines found from the newline before them: the engine scans for that literal quickly,
 # while "^" is tried at every character (4x slower over a whole page).
 _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
@@ -212,6 +214,8 @@ def _heading_like(line: str) -> bool:
         return False
     if _GENERIC_HEADING.match(line) or _KV.match(line) or line.startswith(("©", "(c)")):
         return False
+    if _FIELD_LINE.match(line):
+        return False  # "Sprachen: Deutsch", "Treffpunkt: Schlosseingang": a field, no name
     if find_dates(line) or find_times(line) or parse_address(line):
         return False
     return sum(ch.isalpha() for ch in line) >= 4

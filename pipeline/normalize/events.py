@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from citynews.model import Event, Page
+from citynews.normalize.address import find_addresses, find_venue
 from citynews.normalize.dates import (
     find_dates,
 )
@@ -141,6 +142,16 @@ def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Cand
             candidates[i] = replace(candidates[i], event=event)
 
 
+def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] | None:
+    """The page's one postal address ("Park Babelsberg 10, 14482 Potsdam"), if it has just one."""
+    found = [a for a in find_addresses(text) if a.postal_code and a.town]
+    if len({(a.postal_code, a.town) for a in found}) != 1:
+        return None
+    address = found[0]
+    venue = find_venue(text[max(0, address.span[0] - 120) : address.span[1]])
+    return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
+
+
 def extract_events(
     page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
 ) -> list[Event]:
@@ -173,7 +184,7 @@ def extract_events(
             event = replace(cand.event, title=title, online=online, status=status)
             candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
-    _fill_place(candidates, _page_place(blocks))
+    _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
     _assign_deadlines(page, reference, candidates)
     urls = _assign_links(page, candidates, links)
     return [
