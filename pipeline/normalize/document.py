@@ -19,7 +19,8 @@ from citynews.normalize import events as events_mod
 from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
-from citynews.normalize.extract import extract_page
+from citynews.normalize.eventmarkup import event_nodes
+from citynews.normalize.extract import extract_page, parse_html
 
 EVENT_TOPIC = "veranstaltungen"
 
@@ -58,7 +59,13 @@ class Normalizer:
         tree: Any = None,
         now: date | None = None,
     ) -> Document:
+        if tree is None:
+            tree = parse_html(html)
+        # Read before extraction, which may prune the tree the markup sits in.
+        markup = event_nodes(tree)
         page = extract_page(html, url, hints=hints, tree=tree)
+        if markup:
+            page = replace(page, jsonld=[*page.jsonld, *markup])
         return self.from_page(page, source=source, home_region=home_region, now=now)
 
     def from_page(

@@ -152,21 +152,43 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
 
-def extract_events(
-    page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
-) -> list[Event]:
-    """The events a page announces: zero, one or several, in text order.
+def _structured(page: Page) -> list[Event]:
+    unique: dict[tuple[str, str], Event] = {}
+    for event in _jsonld_events(page):
+        unique.setdefault((str(event.start), " ".join(event.title.lower().split())), event)
+    return list(unique.values())
 
-    schema.org Event objects in ``page.jsonld`` win; otherwise the text is read. ``links`` are
-    the content's (anchor text, href) pairs, used to find a registration link near an event.
+
+def _beyond_structured(structured: list[Event], candidates: list[_Candidate]) -> list[Event]:
+    """Dates of the structured event the text lists and the markup leaves out.
+
+    Event markup often carries only the first date of a series ("startDate" of the first of
+    eight tours) while the page lists them all; unnamed dates in the text belong to it.
     """
-    jsonld = _jsonld_events(page)
-    if jsonld:
-        unique: dict[tuple[str, str], Event] = {}
-        for event in jsonld:
-            unique.setdefault((str(event.start), " ".join(event.title.lower().split())), event)
-        return list(unique.values())
-    reference = _reference(page) or now
+    if len({e.title for e in structured}) != 1:
+        return []
+    days = {_day(e.start) for e in structured}
+    model = structured[0]
+    extra = []
+    for cand in candidates:
+        if cand.title_strength >= 2 or _day(cand.event.start) in days:
+            continue
+        days.add(_day(cand.event.start))
+        extra.append(
+            replace(
+                cand.event,
+                title=model.title,
+                venue=cand.event.venue or model.venue,
+                address=cand.event.address or model.address,
+                place_name=cand.event.place_name or model.place_name,
+                source="text",
+                provenance=f"text: a date of the series that the {model.source} data leaves out",
+            )
+        )
+    return extra
+
+
+def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     # Both readers need the key/value blocks and the line bounds: find them once.
     blocks = list(_kv_blocks(page))
     lines = _lines(page.text)
@@ -186,6 +208,25 @@ def extract_events(
     candidates = [c for c in candidates if c.event.title]
     _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
     _assign_deadlines(page, reference, candidates)
+    return candidates
+
+
+def extract_events(
+    page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
+) -> list[Event]:
+    """The events a page announces: zero, one or several, in text order.
+
+    schema.org Event objects in ``page.jsonld`` (JSON-LD, and inline iCalendar, microdata or
+    hCalendar read into that shape) win; dates of the same series that only the text lists are
+    added. Otherwise the text is read. ``links`` are the content's (anchor text, href) pairs,
+    used to find a registration link near an event. ``now`` is the day the page was fetched:
+    the year of days written without one when the page has no date of its own.
+    """
+    reference = _reference(page) or now
+    structured = _structured(page)
+    candidates = _text_candidates(page, reference)
+    if structured:
+        return structured + _beyond_structured(structured, candidates)
     urls = _assign_links(page, candidates, links)
     return [
         replace(c.event, registration_url=urls[i]) if i in urls else c.event

@@ -195,7 +195,7 @@ def _jsonld_events(page: Page) -> list[Event]:
                 place_name=town,
                 online=online,
                 registration_url=_registration(node),
-                source="jsonld",
+                source=str(node.get("_source", "jsonld")),
                 status=status_from_schema(_scalar(node.get("eventStatus")))
                 or status_from_text(title),
             )
