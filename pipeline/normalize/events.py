@@ -159,6 +159,12 @@ def _structured(page: Page) -> list[Event]:
     return list(unique.values())
 
 
+def _same_time(a: Event, b: Event) -> bool:
+    if a.start == b.start:
+        return True
+    return _day(a.start) == _day(b.start) and (a.all_day or b.all_day)
+
+
 def _beyond_structured(structured: list[Event], candidates: list[_Candidate]) -> list[Event]:
     """Dates of the structured event the text lists and the markup leaves out.
 
@@ -167,13 +173,13 @@ def _beyond_structured(structured: list[Event], candidates: list[_Candidate]) ->
     """
     if len({e.title for e in structured}) != 1:
         return []
-    days = {_day(e.start) for e in structured}
+    seen = list(structured)
     model = structured[0]
-    extra = []
+    extra: list[Event] = []
     for cand in candidates:
-        if cand.title_strength >= 2 or _day(cand.event.start) in days:
+        if cand.title_strength >= 2 or any(_same_time(cand.event, e) for e in seen):
             continue
-        days.add(_day(cand.event.start))
+        seen.append(cand.event)
         extra.append(
             replace(
                 cand.event,
