@@ -80,7 +80,11 @@ class Normalizer:
         events: list[Event] = []
         places: list[Place] = []
         topics: list[TopicMatch] = []
-        if page.kind != "listing":
+        if page.kind == "listing":
+            events = events_mod.listing_events(page, now=now)
+            for event in events:
+                self._resolve_event_place(event, page.text, home_region, [])
+        else:
             events = events_mod.extract_events(
                 page, links=content_links(page.content_html), now=now
             )

@@ -118,7 +118,7 @@ _GENERIC_HEADING = re.compile(
 _KV_LINE = (
     r"[ \t]*(?P<label>Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
     r"|Zeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
-    r"|Treffpunkt|Raum|Veranstalter"
+    r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten)[ \t]*:[ \t]*(?P<value>[^\n]*)"
 )
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)

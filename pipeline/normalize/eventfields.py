@@ -60,7 +60,8 @@ def _kv_blocks(page: Page) -> Iterator[tuple[int, int, dict[str, str]]]:
             if more and parse_address(value + more.group()):
                 value += more.group()
                 end += more.end()
-        if cluster and start - last > 250:
+        # A label seen again starts the next item of a list ("Wann: …", "Wo: …", "Wann: …").
+        if cluster and (start - last > 250 or label in cluster):
             yield first, last, cluster
             cluster = {}
         if not cluster:

@@ -40,6 +40,7 @@ from citynews.normalize.eventstatus import (
     deadline_dates,
     status_from_text,
 )
+from citynews.normalize.eventtable import table_events
 from citynews.normalize.eventtext import (
     _text_events,
 )
@@ -199,8 +200,9 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     blocks = list(_kv_blocks(page))
     lines = _lines(page.text)
     kv = _kv_events(page, reference, blocks, lines)
-    taken = [(s, e) for s, e, _ in blocks]
-    candidates = _dedupe(kv + _text_events(page, reference, taken, lines))
+    tables = table_events(page.text, reference)
+    taken = [(s, e) for s, e, _ in blocks] + [(c.position, c.position + 1) for c in tables]
+    candidates = _dedupe(kv + tables + _text_events(page, reference, taken, lines))
     single = len(candidates) == 1
     for i, cand in enumerate(candidates):
         if page.title and (cand.title_strength < 2 or (single and page.kind == "event")):
@@ -215,6 +217,19 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
     _assign_deadlines(page, reference, candidates)
     return candidates
+
+
+def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
+    """The events of a listing page: only items that carry their own date fields.
+
+    Calendars, course lists and date tables do; the running text of an overview (teasers,
+    intros) does not, and is not read.
+    """
+    reference = _reference(page) or now
+    blocks = list(_kv_blocks(page))
+    kv = _kv_events(page, reference, blocks, _lines(page.text))
+    candidates = _dedupe(kv + table_events(page.text, reference))
+    return _structured(page) + [c.event for c in candidates if c.event.title]
 
 
 def extract_events(
