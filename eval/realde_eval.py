@@ -10,7 +10,8 @@ year of dates written without one. Scores, as issue #10 defines them:
   (one output per label). Precision counts output events that match no labelled event as
   false, except on pages whose labels are incomplete and for reported or alternative events.
 - end, venue, town, status, deadline: over found events whose label gives the field.
-- kind (``other`` counts as ``article``), places P/R (``places_optional`` acceptable), published
+- kind (``other`` counts as ``article``), places P/R over municipalities and counties, not
+  states (``places_optional`` acceptable), published
   (exact day) and invented dates (a published date where the label has none).
 
 Skips cleanly (exit 0) when the corpus is not there.
@@ -166,7 +167,8 @@ def _score_page(scores: Scores, name: str, label: dict[str, Any], doc: dict[str,
     _score_events(scores, name, label, doc)
     want_kind = "article" if label["kind"] == "other" else label["kind"]
     scores.kind.add(doc["kind"] == want_kind, f"{name}: kind {doc['kind']} != {want_kind}")
-    got = {p["name"].lower() for p in doc["places"] if p}
+    # Labels list municipalities (and counties): states are another granularity.
+    got = {p["name"].lower() for p in doc["places"] if p and p.get("kind") != "state"}
     required = {p.lower() for p in label["places"]}
     allowed = required | {p.lower() for p in label.get("places_optional", [])}
     for place in sorted(got):

@@ -82,8 +82,11 @@ class Normalizer:
         topics: list[TopicMatch] = []
         if page.kind == "listing":
             events = events_mod.listing_events(page, now=now)
+            places = places_mod.find_places(
+                page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
+            )
             for event in events:
-                self._resolve_event_place(event, page.text, home_region, [])
+                self._resolve_event_place(event, page.text, home_region, places)
         else:
             events = events_mod.extract_events(
                 page, links=content_links(page.content_html), now=now
@@ -131,17 +134,47 @@ class Normalizer:
             if address:
                 postal_code = address.postal_code
                 town = town or address.town
-        if not (town or postal_code):
-            return
-        place = places_mod.resolve_place(
-            town, postal_code, context=context, home_region=home_region
-        )
+        place = None
+        if town or postal_code:
+            place = places_mod.resolve_place(
+                town, postal_code, context=context, home_region=home_region
+            )
+            if place is not None:
+                place = replace(place, role="event", evidence=event.address or town or "")
+        place = place or self._fallback_place(event, home_region, places)
         if place is None:
             return
-        place = replace(place, role="event", evidence=event.address or town or "")
         event.place = place
         if all(p.ags != place.ags or p.role != "event" for p in places):
             places.append(place)
+
+    def _fallback_place(
+        self, event: Event, home_region: str | None, places: list[Place]
+    ) -> Place | None:
+        """An event without an address: the venue's town, else the source's home, else the
+        page's only municipality. Never the publisher's town when the text names another."""
+        if event.online and not event.venue:
+            return None
+        if event.venue:
+            named = _municipalities(
+                places_mod.find_places(
+                    event.venue, home_region=home_region, gazetteer=self.gazetteer
+                )
+            )
+            if named:
+                return replace(named[0], role="event", evidence=event.venue)
+        home = places_mod.home_place(home_region, gazetteer=self.gazetteer)
+        if home is not None:
+            return replace(home, role="event")
+        page = {p.ags: p for p in _municipalities(places) if p.role == "mentioned"}
+        if len(page) == 1:
+            only = next(iter(page.values()))
+            return replace(only, role="event", evidence=f"the page's only place: {only.name}")
+        return None
+
+
+def _municipalities(places: list[Place]) -> list[Place]:
+    return [p for p in places if p.kind in ("municipality", "district")]
 
 
 def _place_json(place: Place | None) -> dict[str, Any] | None:
