@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.eventmarkup import event_nodes
 from citynews.normalize.extract import extract_page, parse_html
+from citynews.normalize.structured import declared_in_markup
 
 EVENT_TOPIC = "veranstaltungen"
 
@@ -66,7 +67,12 @@ class Normalizer:
         page = extract_page(html, url, hints=hints, tree=tree)
         if markup:
             page = replace(page, jsonld=[*page.jsonld, *markup])
-        return self.from_page(page, source=source, home_region=home_region, now=now)
+        text_guess = page.published_source == "htmldate" and not declared_in_markup(
+            tree, url, _day_of(page.published)
+        )
+        return self.from_page(
+            page, source=source, home_region=home_region, now=now, text_guess=text_guess
+        )
 
     def from_page(
         self,
@@ -75,27 +81,33 @@ class Normalizer:
         source: str | None = None,
         home_region: str | None = None,
         now: date | None = None,
+        text_guess: bool = False,
     ) -> Document:
-        """``now``: the day the page was fetched, the year of undated days when it has no date."""
-        events: list[Event] = []
-        places: list[Place] = []
+        """``now``: the day the page was fetched, the year of undated days when it has no date.
+
+        ``text_guess``: the publication date is htmldate's guess from the visible text only.
+        """
+        guessed = page.published_source == "htmldate"
+        # A guessed date must not date the events: read them against the crawl day instead.
+        reader = replace(page, published=None) if guessed else page
+        places = places_mod.find_places(
+            page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
+        )
         topics: list[TopicMatch] = []
         if page.kind == "listing":
-            events = events_mod.listing_events(page, now=now)
-            places = places_mod.find_places(
-                page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
-            )
-            for event in events:
-                self._resolve_event_place(event, page.text, home_region, places)
+            events = events_mod.listing_events(reader, now=now)
         else:
             events = events_mod.extract_events(
-                page, links=content_links(page.content_html), now=now
+                reader, links=content_links(page.content_html), now=now
             )
-            places = places_mod.find_places(
-                page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
-            )
-            for event in events:
-                self._resolve_event_place(event, page.text, home_region, places)
+        # On pages that announce events or list items, a date guessed from the visible text is
+        # an event's day, an item's dateline or a notice's signature date: unknown stays unknown.
+        announcing = bool(events) or page.kind == "listing"
+        if guessed and (_guess_is_wrong(page, events) or (text_guess and announcing)):
+            page = replace(page, published=None, published_source=None)
+        for event in events:
+            self._resolve_event_place(event, page.text, home_region, places)
+        if page.kind != "listing":
             home = places_mod.home_place(home_region, gazetteer=self.gazetteer)
             if home is not None:
                 places.append(home)
@@ -171,6 +183,37 @@ class Normalizer:
             only = next(iter(page.values()))
             return replace(only, role="event", evidence=f"the page's only place: {only.name}")
         return None
+
+
+def _event_days(events: list[Event]) -> set[date]:
+    days = set()
+    for event in events:
+        for value in (event.start, event.end, event.registration_deadline):
+            if value is not None:
+                days.add(value.date() if isinstance(value, datetime) else value)
+    return days
+
+
+def _day_of(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _guess_is_wrong(page: Page, events: list[Event]) -> bool:
+    """True when htmldate's guessed publication date is an event's day or a bare year.
+
+    htmldate falls back to any date it can find: on announcements that is an event's start,
+    end or deadline, and a copyright year becomes 1 January. Neither is a publication date,
+    and unknown must stay unknown.
+    """
+    day = page.published.date() if isinstance(page.published, datetime) else page.published
+    if day is None:
+        return False
+    if day in _event_days(events):
+        return True
+    if (day.month, day.day) == (1, 1):
+        written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
+        return not any(form in page.text for form in written)
+    return False
 
 
 def _municipalities(places: list[Place]) -> list[Place]:
