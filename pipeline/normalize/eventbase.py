@@ -27,7 +27,9 @@ _CUE = re.compile(
     r"|[Ss]itzung|[Ii]nfoabend|[Ii]nformationsabend|[Ff]estival|[Ff]ührung|[Ee]xkursion"
     r"|[Bb]arcamp|[Hh]ackathon|[Dd]iskussion|[Ss]prechstunde|[Aa]usstellung|[Ll]esung"
     r"|[Dd]ialog\b|[Ss]ummit|[Mm]eetup|[Ff]achtag|[Aa]ktionstag|[Ss]tammtisch|[Kk]urs\b"
-    r"|[Ss]chulung|[Ll]ivestream|[Bb]ürgerversammlung|[Ii]nformationsveranstaltung",
+    r"|[Ss]chulung|[Ll]ivestream|[Bb]ürgerversammlung|[Ii]nformationsveranstaltung"
+    r"|[Kk]onzert|[Vv]ernissage|[Aa]ufführung|[Pp]remiere|[Gg]ottesdienst|[Tt]urnier"
+    r"|[a-zäöüß]fest\b|[Ww]erkstatt",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -38,7 +40,8 @@ _CUE_LITERALS = (
     "orum", "eminar", "ortrag", "ongress", "esse", "reffen", "itzung", "nfoabend",
     "nformationsabend", "estival", "ührung", "xkursion", "arcamp", "ackathon", "iskussion",
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
-    "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung",
+    "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
+    "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.
@@ -115,12 +118,15 @@ _GENERIC_HEADING = re.compile(
     r"|Weitere Informationen|Kontakt|Inhalt)\s*:?$",
     re.IGNORECASE,
 )
-_KV_LINE = (
-    r"[ \t]*(?P<label>Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
+_LABELS = (
+    r"Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
     r"|Zeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
     r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
-    r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten)[ \t]*:[ \t]*(?P<value>[^\n]*)"
+    r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten"
 )
+_KV_LINE = rf"[ \t]*(?P<label>{_LABELS})[ \t]*:[ \t]*(?P<value>[^\n]*)"
+# Labels inside a line: "Yoga Wann: Mo. 02.03.2026, 10 Uhr Wo: Familienzentrum Status: frei".
+_INLINE_LABEL = re.compile(rf"(?<![\wäöüß-])(?P<label>{_LABELS})[ \t]*:[ \t]*", re.IGNORECASE)
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
 # Any short "Label: value" line, also with labels no reader knows.
 _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")

@@ -14,6 +14,7 @@ from citynews.normalize.dates import (
     find_times,
 )
 from citynews.normalize.eventbase import (
+    _INLINE_LABEL,
     _KV,
     _KV_AFTER_NEWLINE,
     _KV_DEADLINE,
@@ -35,10 +36,52 @@ from citynews.normalize.eventstatus import (
 
 
 def _kv_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, label, value) of every "Label: value" line of the text."""
+    """(start, end, label, value) of every "Label: value" field of the text.
+
+    A field starts its line, or shares it with at least one more field: markup whose labels
+    are inline elements ("<span>Wann:</span> … <span>Wo:</span> …") runs on in one line.
+    """
     # The newline in front lets the first line match too; offsets shift back by one.
     for m in _KV_AFTER_NEWLINE.finditer("\n" + text):
-        yield m.start(), m.end() - 1, m.group("label"), m.group("value")
+        inline = list(_INLINE_LABEL.finditer(text, m.start("value") - 1, m.end() - 1))
+        if not inline:
+            yield m.start(), m.end() - 1, m.group("label"), m.group("value")
+            continue
+        yield (
+            m.start(),
+            inline[0].start(),
+            m.group("label"),
+            text[m.start("value") - 1 : inline[0].start()],
+        )
+        yield from _inline_fields(text, inline, m.end() - 1)
+    yield from _inline_lines(text)
+
+
+def _inline_fields(
+    text: str, labels: list[re.Match[str]], line_end: int
+) -> Iterator[tuple[int, int, str, str]]:
+    for i, label in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else line_end
+        yield label.start(), end, label.group("label"), text[label.end() : end]
+
+
+def _inline_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Fields of lines that do not start with a label but carry two or more of them."""
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if line.count(":") < 2 or _KV.match(line):
+            continue
+        labels = list(_INLINE_LABEL.finditer(text, start, start + len(line)))
+        if len(labels) >= 2:
+            yield from _inline_fields(text, labels, start + len(line))
+
+
+def _title_on_line(text: str, pos: int) -> str | None:
+    """The name in front of a line's first field: "- Yoga für Eltern Wann: …"."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    head = text[line_start:pos].strip(" \t-–•*·|")
+    return head if head and _heading_like(head) else None
 
 
 def _kv_blocks(page: Page) -> Iterator[tuple[int, int, dict[str, str]]]:
@@ -99,7 +142,7 @@ def _kv_events(
         start, end, all_day = _combine(match, times)
         place_text = next((kv[k] for k in kv if k in _KV_PLACE), "")
         venue, address, town, online = _labelled_place(place_text)
-        title = _heading_before(page.text, lines, first)
+        title = _title_on_line(page.text, first) or _heading_before(page.text, lines, first)
         deadline_value = next((kv[k] for k in kv if k in _KV_DEADLINE), "")
         deadline = find_dates(deadline_value, reference=reference) if deadline_value else []
         found.append(

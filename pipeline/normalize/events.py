@@ -153,6 +153,11 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
 
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    end = text.find("\n", pos)
+    return pos, len(text) if end < 0 else end
+
+
 def _structured(page: Page) -> list[Event]:
     unique: dict[tuple[str, str], Event] = {}
     for event in _jsonld_events(page):
@@ -201,7 +206,7 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     lines = _lines(page.text)
     kv = _kv_events(page, reference, blocks, lines)
     tables = table_events(page.text, reference)
-    taken = [(s, e) for s, e, _ in blocks] + [(c.position, c.position + 1) for c in tables]
+    taken = [(s, e) for s, e, _ in blocks] + [_line_of(page.text, c.position) for c in tables]
     candidates = _dedupe(kv + tables + _text_events(page, reference, taken, lines))
     single = len(candidates) == 1
     for i, cand in enumerate(candidates):

@@ -156,7 +156,10 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         _IN_TOWN.match(text[match.span[1] : spot.s_end])
     )
     cued = any(word in sentence for word in _CUE_LITERALS) and bool(_CUE.search(sentence))
-    if not (cued or am_in):
+    # "Am 19. März, von 17:30 bis 20:00 Uhr … im Alten Rathaus, Alter Markt 6, 39104 Magdeburg":
+    # a day with its hours at a postal address is an appointment.
+    appointment = not match.all_day and parse_address(sentence) is not None
+    if not (cued or am_in or appointment):
         return None
     if scan.published == _day(match.start) and spot.s_start == match.span[0]:
         return None
