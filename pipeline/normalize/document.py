@@ -21,7 +21,7 @@ from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.eventmarkup import event_nodes
 from citynews.normalize.extract import extract_page, parse_html
-from citynews.normalize.structured import declared_in_markup
+from citynews.normalize.structured import declared_in_markup, is_article_type, types_of
 
 EVENT_TOPIC = "veranstaltungen"
 
@@ -119,7 +119,7 @@ class Normalizer:
             url=page.url,
             source=source,
             title=page.title,
-            kind=page.kind,
+            kind=_kind(page, events),
             published=page.published,
             modified=page.modified,
             published_source=page.published_source,
@@ -183,6 +183,27 @@ class Normalizer:
             only = next(iter(page.values()))
             return replace(only, role="event", evidence=f"the page's only place: {only.name}")
         return None
+
+
+# A page whose events all share one or two names and whose text is short is about that event;
+# several differently named dated items, or many dates, make an overview.
+_EVENT_PAGE_CHARS = 4000
+_LISTING_TITLES = 3
+_LISTING_EVENTS = 6
+
+
+def _kind(page: Page, events: list[Event]) -> str:
+    """The page kind, refined by the events found: extraction sees markup, not events."""
+    if page.kind != "article" or not events:
+        return page.kind
+    if any(is_article_type(t) for node in page.jsonld for t in types_of(node)):
+        return page.kind  # a news article that mentions events stays an article
+    titles = {e.title for e in events}
+    if len(titles) >= _LISTING_TITLES or len(events) >= _LISTING_EVENTS:
+        return "listing"
+    if len(page.text) < _EVENT_PAGE_CHARS:
+        return "event"
+    return page.kind
 
 
 def _event_days(events: list[Event]) -> set[date]:
