@@ -181,7 +181,10 @@ def _text_events(
     scan = _Scan(page, reference, lines, all_dates, published)
     # Days long before the page was written are history ("1926 geboren"), not announcements.
     newest = reference or max((_day(m.start) for m in all_dates), default=None)
-    oldest = newest - timedelta(days=400) if newest else date.min
+    # Without a publication date the page may be years older than the crawl: a municipal
+    # page announcing its 2022 events in the future tense still announces them.
+    reach = timedelta(days=400 if published else 5 * 366)
+    oldest = newest - reach if newest else date.min
     found: list[_Candidate] = []
     for match in all_dates:
         if any(s <= match.span[0] < e for s, e in taken) or _day(match.start) < oldest:
