@@ -349,3 +349,19 @@ def test_weekday_names_the_year(text: str, expected: date) -> None:
 def test_midnight_means_no_time() -> None:
     (found,) = find_dates("Termin: 10.04.2012 00:00 Uhr")
     assert (found.start, found.all_day) == (date(2012, 4, 10), True)
+
+
+def test_context_years_come_from_the_nearest_earlier_date() -> None:
+    text = (
+        "09.09.2022\nAm 19. September findet der Zukunftstag statt.\n"
+        "14. November 2021: Auftakt. Am 21. November folgt die zweite Runde."
+    )
+    plain = find_dates(text, reference=SPRING)
+    local = find_dates(text, reference=SPRING, context_years=True)
+    assert [m.start for m in local] == [
+        date(2022, 9, 9),
+        date(2022, 9, 19),
+        date(2021, 11, 14),
+        date(2021, 11, 21),
+    ]
+    assert plain[1].start == date(2025, 9, 19)  # without context: the year of the reference

@@ -432,16 +432,34 @@ def _build(
     return DateMatch(start, end, False, span, text[span[0] : span[1]])
 
 
-def find_dates(text: str, *, reference: date | None = None) -> list[DateMatch]:
+# How far back a dated day still gives its year to a day written without one.
+_CONTEXT_REACH = 2000
+
+
+def _local_reference(
+    atom: _Atom, partner: _Atom | None, last_dated: tuple[int, date] | None, reference: date | None
+) -> date | None:
+    """The nearest earlier full date of the text, for a day written without a year."""
+    if (partner or atom).year is not None or last_dated is None:
+        return reference
+    position, day = last_dated
+    return day if atom.span[0] - position <= _CONTEXT_REACH else reference
+
+
+def find_dates(
+    text: str, *, reference: date | None = None, context_years: bool = False
+) -> list[DateMatch]:
     """Every date, date range and attached clock time in running German text, in text order.
 
     ``reference`` (usually the publication date) supplies the year of days written without one;
-    without it such days are skipped.
+    without it such days are skipped. With ``context_years`` the nearest earlier date with a
+    year in the text (an item's date line, "am 14. November 2021 … am 21. November") does.
     """
     if isinstance(reference, datetime):
         reference = reference.astimezone(BERLIN).date() if reference.tzinfo else reference.date()
     atoms = [a for m in _ATOM.finditer(text) if (a := _atom(m, text)) is not None]
     results: list[DateMatch] = []
+    last_dated: tuple[int, date] | None = None
     i = 0
     while i < len(atoms):
         atom = atoms[i]
@@ -456,13 +474,16 @@ def find_dates(text: str, *, reference: date | None = None) -> list[DateMatch]:
             results.append(DateMatch(moment, None, False, atom.span, text[slice(*atom.span)]))
             i += 1
             continue
-        days = _resolve(atom, partner, text, reference)
+        local = _local_reference(atom, partner, last_dated, reference) if context_years else None
+        days = _resolve(atom, partner, text, local or reference)
         if days is None and partner is not None:
             partner = None
-            days = _resolve(atom, None, text, reference)
+            days = _resolve(atom, None, text, local or reference)
         i += 2 if partner is not None else 1
         if days is None:
             continue
+        if (partner or atom).year is not None:
+            last_dated = (atom.span[0], days[0])
         span = (atom.span[0], (partner or atom).span[1])
         results.append(_build(text, days[0], days[1], _attach(text, span[1]), span))
     return results

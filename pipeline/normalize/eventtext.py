@@ -177,7 +177,7 @@ def _text_events(
 ) -> list[_Candidate]:
     text = page.text
     published = _day(page.published) if page.published else None
-    all_dates = find_dates(text, reference=reference)
+    all_dates = find_dates(text, reference=reference, context_years=True)
     scan = _Scan(page, reference, lines, all_dates, published)
     # Days long before the page was written are history ("1926 geboren"), not announcements.
     newest = reference or max((_day(m.start) for m in all_dates), default=None)
