@@ -29,7 +29,7 @@ _CUE = re.compile(
     r"|[Dd]ialog\b|[Ss]ummit|[Mm]eetup|[Ff]achtag|[Aa]ktionstag|[Ss]tammtisch|[Kk]urs\b"
     r"|[Ss]chulung|[Ll]ivestream|[Bb]ürgerversammlung|[Ii]nformationsveranstaltung"
     r"|[Kk]onzert|[Vv]ernissage|[Aa]ufführung|[Pp]remiere|[Gg]ottesdienst|[Tt]urnier"
-    r"|[a-zäöüß]fest\b|[Ww]erkstatt",
+    r"|[a-zäöüß]fest\b|[Ww]erkstatt|\b[Ee]vents?\b",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -41,7 +41,7 @@ _CUE_LITERALS = (
     "nformationsabend", "estival", "ührung", "xkursion", "arcamp", "ackathon", "iskussion",
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
-    "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt",
+    "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.

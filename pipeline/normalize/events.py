@@ -207,7 +207,9 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     kv = _kv_events(page, reference, blocks, lines)
     tables = table_events(page.text, reference)
     taken = [(s, e) for s, e, _ in blocks] + [_line_of(page.text, c.position) for c in tables]
-    candidates = _dedupe(kv + tables + _text_events(page, reference, taken, lines))
+    # Table rows are distinct items by construction: never merged with one another.
+    candidates = _dedupe(kv + _text_events(page, reference, taken, lines)) + tables
+    candidates.sort(key=lambda c: c.position)
     single = len(candidates) == 1
     for i, cand in enumerate(candidates):
         if page.title and (cand.title_strength < 2 or (single and page.kind == "event")):
@@ -233,7 +235,7 @@ def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
     reference = _reference(page) or now
     blocks = list(_kv_blocks(page))
     kv = _kv_events(page, reference, blocks, _lines(page.text))
-    candidates = _dedupe(kv + table_events(page.text, reference))
+    candidates = sorted(_dedupe(kv) + table_events(page.text, reference), key=lambda c: c.position)
     return _structured(page) + [c.event for c in candidates if c.event.title]
 
 
