@@ -269,13 +269,25 @@ def _block_after(text: str, lines: list[tuple[int, int]], pos: int, count: int =
     return "\n".join(out)
 
 
+# "im Schraube-Museum in Halberstadt", "findet … in Wolfsburg statt": the town of a venue.
+_TOWN_AFTER_VENUE = re.compile(
+    r"\b(?:im|in\s+der|in\s+dem|auf\s+der|auf\s+dem)\s+[^,.;:\n]{2,60}?\s+in\s+"
+    r"(?P<town>[A-ZÄÖÜ][\wäöüß-]+)\b"
+)
+_TOWN_BEFORE_STATT = re.compile(r"\bin\s+(?P<town>[A-ZÄÖÜ][\wäöüß-]+)\s+statt\b")
+
+
 def _place_from(block: str, sentence_after: str = "") -> tuple[str | None, str | None, str | None]:
     """(venue, address, town) from an event block or sentence."""
     address = parse_address(block)
     venue = find_venue(block)
     town = address.town if address else None
     if town is None:
-        m = _IN_TOWN.match(sentence_after)
+        m = (
+            _IN_TOWN.match(sentence_after)
+            or _TOWN_AFTER_VENUE.search(block)
+            or _TOWN_BEFORE_STATT.search(block)
+        )
         if m and m.group("town").split()[0] not in _NOT_TOWNS:
             town = m.group("town")
     if venue and town and venue == town:
