@@ -260,3 +260,14 @@ def test_venue_town_without_address(normalizer: Normalizer) -> None:
     body = "<p>Wann: Freitag, 19.03.2027, 17:30 Uhr</p><p>Wo: Rathaus Kassel</p>"
     event = only(doc_of(normalizer, body, title="Bürgerwerkstatt"))
     assert town(event) == "Kassel"
+
+
+def test_list_items_are_sentences_of_their_own(normalizer: Normalizer) -> None:
+    body = (
+        "<ul><li>Sitzung des Bauausschusses am Dienstag, 14.04.2026, um 17 Uhr im Rathaus, "
+        "Markt 1, 99084 Erfurt</li><li>Sitzung des Ortsteilrates am Mittwoch, 15.04.2026, um "
+        "19 Uhr im Ortsteil Nord, Bürgerhaus, Lindenweg 4, 99086 Erfurt</li></ul>"
+    )
+    doc = doc_of(normalizer, body, title="Bekanntmachungen")
+    venues = {e.start: e.venue for e in doc.events}
+    assert venues == {at(2026, 4, 14, 17): "Rathaus", at(2026, 4, 15, 19): "Bürgerhaus"}

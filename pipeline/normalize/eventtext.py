@@ -77,11 +77,17 @@ class _Spot:
     after_on_line: str
 
 
+_BULLET = re.compile(r"[ \t]*[-–•*·][ \t]")
+
+
 def _spot(text: str, match: DateMatch) -> _Spot:
     s_start, s_end = sentence_at(text, *match.span)
     line_start = text.rfind("\n", 0, match.span[0]) + 1
     line_end = text.find("\n", match.span[1])
     line_end = len(text) if line_end < 0 else line_end
+    if _BULLET.match(text, line_start):
+        # A list item is a sentence of its own, whatever its punctuation.
+        s_start, s_end = max(s_start, line_start), min(s_end, line_end)
     # List bullets ("- 6. September 2026 11:00") leave a date line bare.
     before = text[line_start : match.span[0]].strip(" \t-–•*·")
     after = text[match.span[1] : line_end].strip()
