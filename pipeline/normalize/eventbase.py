@@ -17,6 +17,7 @@ from citynews.normalize.dates import (
     find_dates,
     find_times,
 )
+from citynews.normalize.eventstatus import status_from_text
 
 _CUE = re.compile(
     # A dot after a digit ("am 19. März") does not end the "findet … statt" span.
@@ -310,3 +311,26 @@ def _combine(match: DateMatch, times: Iterable[TimeMatch]) -> tuple[date | datet
                 end += timedelta(days=1)
         return start, end, False
     return match.start, match.end, True
+
+
+def _new_event(
+    title: str | None,
+    when: tuple[date | datetime, date | datetime | None, bool],
+    place: tuple[str | None, str | None, str | None],
+    scope: str,
+) -> Event:
+    """An event from its title, (start, end, all-day), (venue, address, town) and the text
+    around it, whose words say whether it is online and what its status is."""
+    start, end, all_day = when
+    venue, address, town = place
+    return Event(
+        title=_clean_title(title) if title else "",
+        start=start,
+        end=end,
+        all_day=all_day,
+        venue=venue,
+        address=address,
+        place_name=town,
+        online=bool(_ONLINE.search(scope)),
+        status=status_from_text(title, scope),
+    )

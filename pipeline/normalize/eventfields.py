@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from citynews.model import Event, Page
+from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
     find_dates,
@@ -27,11 +27,9 @@ from citynews.normalize.eventbase import (
     _combine,
     _day,
     _heading_like,
+    _new_event,
     _place_from,
     _strength,
-)
-from citynews.normalize.eventstatus import (
-    status_from_text,
 )
 
 
@@ -145,24 +143,15 @@ def _kv_events(
         title = _title_on_line(page.text, first) or _heading_before(page.text, lines, first)
         deadline_value = next((kv[k] for k in kv if k in _KV_DEADLINE), "")
         deadline = find_dates(deadline_value, reference=reference) if deadline_value else []
-        found.append(
-            _Candidate(
-                Event(
-                    title=title or "",
-                    start=start,
-                    end=end,
-                    all_day=all_day,
-                    venue=venue,
-                    address=address,
-                    place_name=town,
-                    online=online or bool(_ONLINE.search(title or "")),
-                    status=status_from_text(title, page.text[first:_last]),
-                    registration_deadline=_day(deadline[0].start) if deadline else None,
-                ),
-                first,
-                _strength(title),
-            )
+        event = _new_event(
+            title, (start, end, all_day), (venue, address, town), page.text[first:_last]
         )
+        event = replace(
+            event,
+            online=event.online or online,
+            registration_deadline=_day(deadline[0].start) if deadline else None,
+        )
+        found.append(_Candidate(event, first, _strength(title)))
     return found
 
 

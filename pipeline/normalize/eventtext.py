@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from citynews.model import Event, Page
+from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
     DateMatch,
@@ -24,22 +24,18 @@ from citynews.normalize.eventbase import (
     _EVENT_VERB,
     _IN_TOWN,
     _LABEL_CUE,
-    _ONLINE,
     _block_after,
     _Candidate,
-    _clean_title,
     _combine,
     _day,
     _heading_like,
+    _new_event,
     _place_from,
     _strength,
     _subject,
 )
 from citynews.normalize.eventfields import (
     _heading_before,
-)
-from citynews.normalize.eventstatus import (
-    status_from_text,
 )
 
 
@@ -94,22 +90,6 @@ def _spot(text: str, match: DateMatch) -> _Spot:
     return _Spot(match, s_start, s_end, line_start, line_end, before, after)
 
 
-def _event(title: str | None, when: tuple, place: tuple, scope: str) -> Event:
-    start, end, all_day = when
-    venue, address, town = place
-    return Event(
-        title=_clean_title(title) if title else "",
-        start=start,
-        end=end,
-        all_day=all_day,
-        venue=venue,
-        address=address,
-        place_name=town,
-        online=bool(_ONLINE.search(scope)),
-        status=status_from_text(title, scope),
-    )
-
-
 def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date standing alone on its line: an event when the lines around it say so."""
     text, lines, match = scan.page.text, scan.lines, spot.match
@@ -130,7 +110,7 @@ def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         title = _first_heading(text, lines, spot.line_end + 1)
     else:
         title = _heading_before(text, lines, spot.line_start)
-    event = _event(title, when, _place_from(block), block + " " + (title or ""))
+    event = _new_event(title, when, _place_from(block), block + " " + (title or ""))
     return _Candidate(event, match.span[0], _strength(title))
 
 
@@ -175,7 +155,7 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     place = _place_from(sentence, text[match.span[1] : spot.s_end])
     title, weak = _sentence_title(scan, spot, sentence, place[2])
     strength = min(_strength(title), 1) if weak else _strength(title)
-    return _Candidate(_event(title, when, place, sentence), match.span[0], strength)
+    return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
 
 
 def _text_events(
