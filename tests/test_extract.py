@@ -583,7 +583,7 @@ def test_saved_page_takes_its_declared_canonical_url(tmp_path):
     ],
 )
 def test_htmldate_fallback_parser(span: str, expected: datetime | None) -> None:
-    from citynews.normalize.extract import _GERMAN_FIRST_PARSER
+    from citynews.normalize.pagedates import _GERMAN_FIRST_PARSER
 
     assert _GERMAN_FIRST_PARSER.get_date_data(span)["date_obj"] == expected
 
@@ -594,7 +594,8 @@ def test_htmldate_fallback_reads_german_spans_without_dateparser() -> None:
     import sys
 
     code = (
-        "from citynews.normalize.extract import _GERMAN_ENGLISH_PARSER, _GERMAN_FIRST_PARSER as p;"
+        "from citynews.normalize.pagedates import _GERMAN_ENGLISH_PARSER,"
+        " _GERMAN_FIRST_PARSER as p;"
         "p.get_date_data('3. Juni 2025'); p.get_date_data('22 сентября 2021');"
         "print(_GERMAN_ENGLISH_PARSER.cache_info().misses)"
     )
