@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.eventmarkup import event_nodes
+from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
 from citynews.normalize.extract import extract_page, parse_html
-from citynews.normalize.structured import declared_in_markup, is_article_type, types_of
+from citynews.normalize.pagedates import day_of
+from citynews.normalize.structured import declared_in_markup
 
 EVENT_TOPIC = "veranstaltungen"
 
@@ -68,7 +70,7 @@ class Normalizer:
         if markup:
             page = replace(page, jsonld=[*page.jsonld, *markup])
         text_guess = page.published_source == "htmldate" and not declared_in_markup(
-            tree, url, _day_of(page.published)
+            tree, url, day_of(page.published)
         )
         return self.from_page(
             page, source=source, home_region=home_region, now=now, text_guess=text_guess
@@ -100,10 +102,7 @@ class Normalizer:
             events = events_mod.extract_events(
                 reader, links=content_links(page.content_html), now=now
             )
-        # On pages that announce events or list items, a date guessed from the visible text is
-        # an event's day, an item's dateline or a notice's signature date: unknown stays unknown.
-        announcing = bool(events) or page.kind == "listing"
-        if guessed and (_guess_is_wrong(page, events) or (text_guess and announcing)):
+        if guessed and guessed_date_is_wrong(page, events, text_guess=text_guess):
             page = replace(page, published=None, published_source=None)
         for event in events:
             self._resolve_event_place(event, page.text, home_region, places)
@@ -119,7 +118,7 @@ class Normalizer:
             url=page.url,
             source=source,
             title=page.title,
-            kind=_kind(page, events),
+            kind=refine_kind(page, events),
             published=page.published,
             modified=page.modified,
             published_source=page.published_source,
@@ -183,58 +182,6 @@ class Normalizer:
             only = next(iter(page.values()))
             return replace(only, role="event", evidence=f"the page's only place: {only.name}")
         return None
-
-
-# A page whose events all share one or two names and whose text is short is about that event;
-# several differently named dated items, or many dates, make an overview.
-_EVENT_PAGE_CHARS = 4000
-_LISTING_TITLES = 3
-_LISTING_EVENTS = 6
-
-
-def _kind(page: Page, events: list[Event]) -> str:
-    """The page kind, refined by the events found: extraction sees markup, not events."""
-    if page.kind != "article" or not events:
-        return page.kind
-    if any(is_article_type(t) for node in page.jsonld for t in types_of(node)):
-        return page.kind  # a news article that mentions events stays an article
-    titles = {e.title for e in events}
-    if len(titles) >= _LISTING_TITLES or len(events) >= _LISTING_EVENTS:
-        return "listing"
-    if len(page.text) < _EVENT_PAGE_CHARS:
-        return "event"
-    return page.kind
-
-
-def _event_days(events: list[Event]) -> set[date]:
-    days = set()
-    for event in events:
-        for value in (event.start, event.end, event.registration_deadline):
-            if value is not None:
-                days.add(value.date() if isinstance(value, datetime) else value)
-    return days
-
-
-def _day_of(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _guess_is_wrong(page: Page, events: list[Event]) -> bool:
-    """True when htmldate's guessed publication date is an event's day or a bare year.
-
-    htmldate falls back to any date it can find: on announcements that is an event's start,
-    end or deadline, and a copyright year becomes 1 January. Neither is a publication date,
-    and unknown must stay unknown.
-    """
-    day = page.published.date() if isinstance(page.published, datetime) else page.published
-    if day is None:
-        return False
-    if day in _event_days(events):
-        return True
-    if (day.month, day.day) == (1, 1):
-        written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
-        return not any(form in page.text for form in written)
-    return False
 
 
 def _municipalities(places: list[Place]) -> list[Place]:
