@@ -42,21 +42,19 @@ def _event_days(events: list[Event]) -> set[date]:
 
 
 def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
-    """True when htmldate's guessed publication date is an event's day, a bare year, or read
-    from the visible text of a page that announces events or lists items.
+    """True when htmldate's guessed publication date is a bare year, or read from the visible
+    text of a page that announces events or lists items (and is none of its events' days).
 
-    htmldate falls back to any date it can find: on announcements that is an event's start,
-    end or deadline, and a copyright year becomes 1 January. Neither is a publication date,
-    and unknown must stay unknown.
+    htmldate falls back to any date it can find: on overviews that is an item's dateline, and a
+    copyright year becomes 1 January. Neither is a publication date; unknown stays unknown.
     """
     if page.published is None:
         return False
     day = day_of(page.published)
-    if day in _event_days(events):
-        return True
     # On pages that announce events or list items, a date read from the visible text is an
-    # event's day, an item's dateline or a notice's signature date.
-    if text_guess and (events or page.kind == "listing"):
+    # item's dateline or a notice's signature date. The day of an event itself stays: news
+    # written on the day of the event they report show that day (htmldate-eval has several).
+    if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
         return True
     if (day.month, day.day) == (1, 1):
         written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
