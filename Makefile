@@ -44,6 +44,7 @@ format: $(VENV)/.test
 eval: $(VENV)/.core
 	$(PY) eval/corpus_eval.py
 	$(PY) eval/labelled_eval.py
+	$(PY) eval/realde_eval.py
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/run.py

@@ -6,6 +6,7 @@ A page that fails to normalize costs that page only: the failure is recorded in
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -13,6 +14,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from citynews.crawler.state import get_state
+from citynews.model import BERLIN
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.storage.store import LOST_OUTCOMES, SourceConfig, one_line
@@ -64,6 +66,8 @@ class NormalizePipeline:
                 home_region=adapter.get("home_region"),
                 hints=adapter.get("hints"),
                 tree=adapter.pop("tree", None),
+                # The fetch day: the year of days a page writes without one.
+                now=datetime.now(BERLIN).date(),
             )
         except Exception as exc:
             # A bug or a page no rule foresaw: recorded with its reason, the crawl goes on.

@@ -122,3 +122,13 @@ def test_find_addresses_in_order() -> None:
 )
 def test_find_venue(text: str, venue: str | None) -> None:
     assert find_venue(text) == venue
+
+
+def test_venue_parts_right_before_the_street() -> None:
+    from citynews.normalize.address import find_venue
+
+    line = (
+        "- Sitzung des Ortsrates Nord am Dienstag, den 11.03.2025 um 18:30 Uhr im Ortsteil "
+        "Nord, Bürgerhaus, Saal 2, Lindenweg 4, 12345 Musterstadt"
+    )
+    assert find_venue(line) == "Bürgerhaus, Saal 2"

@@ -283,3 +283,65 @@ def test_several_dates_in_order() -> None:
 )
 def test_find_times(text: str, expected: list[tuple[time, time | None]]) -> None:
     assert [(t.start, t.end) for t in find_times(text)] == expected
+
+
+# --- date forms of issue #10 (point 4) -----------------------------------------------------------
+
+SPRING = date(2025, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "start", "end"),
+    [
+        ("29./30. November", SPRING, date(2025, 11, 29), date(2025, 11, 30)),
+        ("28.11. bis 30.11.2025", None, date(2025, 11, 28), date(2025, 11, 30)),
+        ("am 3. und 4. Juni 2026", None, date(2026, 6, 3), date(2026, 6, 4)),
+        ("25., 26. und 27. April", SPRING, date(2025, 4, 25), date(2025, 4, 27)),
+        ("13.09.26", None, date(2026, 9, 13), None),
+        ("Vom 8. bis 23. Februar", SPRING, date(2025, 2, 8), date(2025, 2, 23)),
+        ("12.04.2026 00:00 Uhr", None, date(2026, 4, 12), None),
+        ("19.03.2027, 17:00-18:40 Uhr", None, at(2027, 3, 19, 17), at(2027, 3, 19, 18, 40)),
+    ],
+)
+def test_issue_date_forms(
+    text: str, reference: date | None, start: date | datetime, end: date | datetime | None
+) -> None:
+    found = find_dates(text, reference=reference)
+    assert [(m.start, m.end) for m in found] == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 8 February is a Saturday in 2025, a Thursday in 2024 and a Sunday in 2026.
+        ("Samstag, 8. Februar", date(2025, 2, 8)),
+        ("Sonntag, 8. Februar", date(2026, 2, 8)),
+        ("Donnerstag, den 8. Februar", date(2024, 2, 8)),
+        # "Sonnabend" is Saturday: 9 May 2026 is one, 9 May 2025 a Friday.
+        ("Sonnabend, 9. Mai", date(2026, 5, 9)),
+        ("Sa., 08.02.", date(2025, 2, 8)),
+    ],
+)
+def test_weekday_names_the_year(text: str, expected: date) -> None:
+    assert parse_date(text, reference=SPRING) == expected
+
+
+def test_midnight_means_no_time() -> None:
+    (found,) = find_dates("Termin: 10.04.2012 00:00 Uhr")
+    assert (found.start, found.all_day) == (date(2012, 4, 10), True)
+
+
+def test_context_years_come_from_the_nearest_earlier_date() -> None:
+    text = (
+        "09.09.2022\nAm 19. September findet der Zukunftstag statt.\n"
+        "14. November 2021: Auftakt. Am 21. November folgt die zweite Runde."
+    )
+    plain = find_dates(text, reference=SPRING)
+    local = find_dates(text, reference=SPRING, context_years=True)
+    assert [m.start for m in local] == [
+        date(2022, 9, 9),
+        date(2022, 9, 19),
+        date(2021, 11, 14),
+        date(2021, 11, 21),
+    ]
+    assert plain[1].start == date(2025, 9, 19)  # without context: the year of the reference

@@ -336,7 +336,7 @@ def test_jsonld_duplicates_are_dropped() -> None:
 
 def test_cue_literals_cover_every_cue_alternative() -> None:
     # _CUE_LITERALS prefilters _CUE: an alternative none of them covers would never match again.
-    from citynews.normalize import events
+    from citynews.normalize import eventbase as events
 
     alternatives = re.split(r"\|(?![^()]*\))", events._CUE.pattern)
     assert len(alternatives) > 30

@@ -262,14 +262,26 @@ def _name_before(before: str) -> str | None:
     phrase = _phrase_venue(chunk + ",")
     if phrase:
         return phrase
+    if _name_like(chunk):
+        return chunk
+    # "… um 18:30 Uhr im Stadtteil Vorsfelde, Schützenhaus, Saal 2, Meinstraße 86": the
+    # name-like parts right before the street.
+    parts: list[str] = []
+    for part in reversed(chunk.split(",")):
+        part = part.strip()
+        if not part or not _name_like(part) or len(parts) == 2:
+            break
+        parts.insert(0, part)
+    return ", ".join(parts) or None
+
+
+def _name_like(chunk: str) -> bool:
     words = chunk.split()
     # A sentence fragment is not a name: names are short, start with a capital letter and
     # have no lower-case words but linking ones ("Haus der Begegnung", "Zentrum für Medien").
-    if len(words) > 8 or not chunk[0].isupper() or chunk.endswith("."):
-        return None
-    if any(w[0].islower() and w not in _NAME_LINKS for w in words):
-        return None
-    return chunk
+    if not words or len(words) > 8 or not chunk[0].isupper() or chunk.endswith("."):
+        return False
+    return not any(w[0].islower() and w not in _NAME_LINKS for w in words)
 
 
 def find_venue(text_block: str) -> str | None:

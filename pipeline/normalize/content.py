@@ -20,7 +20,8 @@ _DROP_PARAGRAPH = re.compile(
     r"|^(?:Foto|Fotos|Bild|Bilder|Fotoquelle|Bildquelle|Quelle|Bildnachweis|Fotonachweis)\s*:"
     r"|^(?:Weitere Meldungen|Weitere Nachrichten|Termine|Das könnte Sie auch interessieren)$"
     r"|^(?:mehr\.\.\.|mehr …|weiterlesen|zurück)$"
-    r"|^(?:Stand|Ver(?:ö|oe)ffentlicht(?: am)?|Aktualisiert(?: am)?|Erstellt(?: am)?|Datum)"
+    # Not "Datum": on event pages "Datum: 19.03.2027" is the event's date, kept for its reader.
+    r"|^(?:Stand|Ver(?:ö|oe)ffentlicht(?: am)?|Aktualisiert(?: am)?|Erstellt(?: am)?)"
     r"\s*:?\s*\d{1,2}\.[\d.\s:,]*(?:Uhr)?$",
     re.IGNORECASE,
 )

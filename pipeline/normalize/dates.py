@@ -16,37 +16,14 @@ from datetime import date, datetime, time, timedelta
 
 from citynews.model import BERLIN
 
+# fmt: off
 _MONTHS: dict[str, int] = {
-    "januar": 1,
-    "jänner": 1,
-    "jan": 1,
-    "februar": 2,
-    "feber": 2,
-    "feb": 2,
-    "märz": 3,
-    "maerz": 3,
-    "mär": 3,
-    "mrz": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "mai": 5,
-    "juni": 6,
-    "jun": 6,
-    "juli": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "oktober": 10,
-    "okt": 10,
-    "november": 11,
-    "nov": 11,
-    "dezember": 12,
-    "dez": 12,
+    "januar": 1, "jänner": 1, "jan": 1, "februar": 2, "feber": 2, "feb": 2, "märz": 3, "maerz": 3,
+    "mär": 3, "mrz": 3, "mar": 3, "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7,
+    "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10,
+    "okt": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12,
 }
+# fmt: on
 # Longest first so that "Juni" is not cut to "Jun" and "September" not to "Sept".
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # The trailing guard keeps "Mai" out of "Mainz" and "Mar" out of "Markt".
@@ -60,9 +37,13 @@ _DASH = r"[-–—]"
 _RANGE_SEP = rf"(?:{_DASH}|/|bis(?:\s+(?:zum|einschließlich))?)"
 
 
-# A day-only range start in front of a date: "14.–16. Mai", "14. bis 16.05.2026".
+# A day-only range start in front of a date: "14.–16. Mai", "14. bis 16.05.2026"; a list of
+# days read as the run from the first to the last: "27. und 28. Mai", "25., 26. und 27. April".
 def _day_prefix(group: str) -> str:
-    return rf"(?:(?P<{group}>\d{{1,2}})\.\s*{_RANGE_SEP}\s*(?:{_WEEKDAY},?\s*)?)?"
+    return (
+        rf"(?:(?P<{group}>\d{{1,2}})\.(?:\s*,\s*\d{{1,2}}\.)*\s*(?:{_RANGE_SEP}|und|u\.|&)\s*"
+        rf"(?:{_WEEKDAY},?\s*)?)?"
+    )
 
 
 # The leading lookahead lets the regex engine skip to digits; without it the scan is 10x slower.
@@ -91,7 +72,15 @@ _ATOM = re.compile(
 )
 
 # A weekday in front of a date belongs to its text: "Di, 17.03.2026", "Mittwoch, 3. Juni".
-_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s*$", re.IGNORECASE)
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s*(?:den\s+)?$", re.IGNORECASE)
+_WEEKDAY_INDEX = {
+    name: i
+    for i, names in enumerate(
+        [("mo", "montag"), ("di", "dienstag"), ("mi", "mittwoch"), ("do", "donnerstag")]
+        + [("fr", "freitag"), ("sa", "samstag", "sonnabend"), ("so", "sonntag")]
+    )
+    for name in names
+}
 
 # Numbers that look like "3.12." but name a version or a section, not a day.
 _NOT_A_DATE_BEFORE = re.compile(
@@ -176,6 +165,7 @@ class _Atom:
     range_day: int | None
     span: tuple[int, int]
     moment: datetime | None = None
+    weekday: int | None = None  # 0 = Monday, when the text names it: a clue to the year
 
 
 def _year(full: str | None, short: str | None) -> int | None:
@@ -188,9 +178,11 @@ def _year(full: str | None, short: str | None) -> int | None:
 
 def _atom(m: re.Match[str], text: str) -> _Atom | None:
     span = m.span()
-    weekday = _WEEKDAY_BEFORE.search(text, max(0, span[0] - 14), span[0])
+    weekday = _WEEKDAY_BEFORE.search(text, max(0, span[0] - 18), span[0])
+    named_day = None
     if weekday:
         span = (weekday.start(), span[1])
+        named_day = _WEEKDAY_INDEX.get(weekday.group().split(",")[0].split()[0].rstrip(".").lower())
     if m.group("iy"):
         y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
         moment = None
@@ -222,6 +214,7 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
             _year(m.group("ny"), m.group("ny2")),
             int(rd) if rd else None,
             span,
+            weekday=named_day,
         )
     month_word = m.group("tm").rstrip(".").lower()
     rd = m.group("trd")
@@ -231,6 +224,7 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
         _year(m.group("ty"), None),
         int(rd) if rd else None,
         span,
+        weekday=named_day,
     )
 
 
@@ -286,6 +280,16 @@ def infer_year(month: int, day: int, reference: date, *, past: bool = False) -> 
     return None
 
 
+def _year_of_weekday(month: int, day: int, weekday: int, reference: date) -> date | None:
+    """The day nearest the reference on which "Samstag, 8. Februar" is really a Saturday."""
+    fits = [
+        found
+        for year in range(reference.year - 2, reference.year + 3)
+        if (found := _valid(year, month, day)) is not None and found.weekday() == weekday
+    ]
+    return min(fits, key=lambda d: abs((d - reference).days), default=None)
+
+
 def _resolve(
     atom: _Atom, end_atom: _Atom | None, text: str, reference: date | None
 ) -> tuple[date, date | None] | None:
@@ -295,6 +299,11 @@ def _resolve(
         return None
     if last.year is not None:
         end_day = _valid(last.year, last.month, last.day)
+    elif reference is not None and atom.weekday is not None and atom is last:
+        end_day = _year_of_weekday(atom.month, atom.day, atom.weekday, reference)
+        if end_day is None:
+            past = _is_past(text, atom.span[0], last.span[1])
+            end_day = infer_year(last.month, last.day, reference, past=past)
     elif reference is not None:
         past = _is_past(text, atom.span[0], last.span[1])
         end_day = infer_year(last.month, last.day, reference, past=past)
@@ -383,6 +392,9 @@ def _combine(day: date, clock: time) -> datetime:
 def _build(
     text: str, start_day: date, end_day: date | None, tm: TimeMatch | None, span: tuple[int, int]
 ) -> DateMatch:
+    if tm is not None and tm.start == time(0, 0) and tm.end is None:
+        # Calendars print "00:00 Uhr" for events without a time: the day alone is known.
+        tm = None
     if tm is None:
         return DateMatch(start_day, end_day, True, span, text[span[0] : span[1]])
     span = (span[0], tm.span[1])
@@ -396,16 +408,34 @@ def _build(
     return DateMatch(start, end, False, span, text[span[0] : span[1]])
 
 
-def find_dates(text: str, *, reference: date | None = None) -> list[DateMatch]:
+# How far back a dated day still gives its year to a day written without one.
+_CONTEXT_REACH = 2000
+
+
+def _local_reference(
+    atom: _Atom, partner: _Atom | None, last_dated: tuple[int, date] | None, reference: date | None
+) -> date | None:
+    """The nearest earlier full date of the text, for a day written without a year."""
+    if (partner or atom).year is not None or last_dated is None:
+        return reference
+    position, day = last_dated
+    return day if atom.span[0] - position <= _CONTEXT_REACH else reference
+
+
+def find_dates(
+    text: str, *, reference: date | None = None, context_years: bool = False
+) -> list[DateMatch]:
     """Every date, date range and attached clock time in running German text, in text order.
 
     ``reference`` (usually the publication date) supplies the year of days written without one;
-    without it such days are skipped.
+    without it such days are skipped. With ``context_years`` the nearest earlier date with a
+    year in the text (an item's date line, "am 14. November 2021 … am 21. November") does.
     """
     if isinstance(reference, datetime):
         reference = reference.astimezone(BERLIN).date() if reference.tzinfo else reference.date()
     atoms = [a for m in _ATOM.finditer(text) if (a := _atom(m, text)) is not None]
     results: list[DateMatch] = []
+    last_dated: tuple[int, date] | None = None
     i = 0
     while i < len(atoms):
         atom = atoms[i]
@@ -420,13 +450,16 @@ def find_dates(text: str, *, reference: date | None = None) -> list[DateMatch]:
             results.append(DateMatch(moment, None, False, atom.span, text[slice(*atom.span)]))
             i += 1
             continue
-        days = _resolve(atom, partner, text, reference)
+        local = _local_reference(atom, partner, last_dated, reference) if context_years else None
+        days = _resolve(atom, partner, text, local or reference)
         if days is None and partner is not None:
             partner = None
-            days = _resolve(atom, None, text, reference)
+            days = _resolve(atom, None, text, local or reference)
         i += 2 if partner is not None else 1
         if days is None:
             continue
+        if (partner or atom).year is not None:
+            last_dated = (atom.span[0], days[0])
         span = (atom.span[0], (partner or atom).span[1])
         results.append(_build(text, days[0], days[1], _attach(text, span[1]), span))
     return results

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
-from citynews.normalize.extract import extract_page
+from citynews.normalize.eventmarkup import event_nodes
+from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
+from citynews.normalize.extract import extract_page, parse_html
+from citynews.normalize.pagedates import day_of
+from citynews.normalize.structured import declared_in_markup
 
 
 def content_links(content_html: str) -> list[tuple[str, str]]:
@@ -54,13 +59,25 @@ class Normalizer:
         home_region: str | None = None,
         hints: Hints | None = None,
         tree: Any = None,
+        now: date | None = None,
     ) -> Document:
         if markup_needs_cleaning(html):
             # Cleaned once here, before parsing: a tree parsed from the raw markup is dropped.
             html, tree = clean_markup(html), None
+        if tree is None:
+            tree = parse_html(html)
+        # Read before extraction, which may prune the tree the markup sits in.
+        markup = event_nodes(tree)
         # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
-        return self.from_page(page, source=source, home_region=home_region)
+        if markup:
+            page = replace(page, jsonld=[*page.jsonld, *clean_deep(markup)])
+        text_guess = page.published_source == "htmldate" and not declared_in_markup(
+            tree, url, day_of(page.published)
+        )
+        return self.from_page(
+            page, source=source, home_region=home_region, now=now, text_guess=text_guess
+        )
 
     def from_page(
         self,
@@ -68,21 +85,36 @@ class Normalizer:
         *,
         source: str | None = None,
         home_region: str | None = None,
+        now: date | None = None,
+        text_guess: bool = False,
         stated_events: list[Event] | None = None,
     ) -> Document:
-        """``stated_events``: what a machine-readable source (iCal, JSON, OParl) says; the
-        text is then not searched for more."""
-        events: list[Event] = list(stated_events or [])
-        places: list[Place] = []
+        """``now``: the day the page was fetched, the year of undated days when it has no date.
+
+        ``text_guess``: the publication date is htmldate's guess from the visible text only.
+        ``stated_events``: what a machine-readable source (iCal, JSON, OParl) says; the text
+        is then not searched for more.
+        """
+        guessed = page.published_source == "htmldate"
+        # A guessed date must not date the events: read them against the crawl day instead.
+        reader = replace(page, published=None) if guessed else page
+        places = places_mod.find_places(
+            page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
+        )
         topics: list[TopicMatch] = []
-        if page.kind != "listing":
-            if stated_events is None:
-                events = events_mod.extract_events(page, links=content_links(page.content_html))
-            places = places_mod.find_places(
-                page.text, title=page.title or "", home_region=home_region, gazetteer=self.gazetteer
+        if stated_events is not None:
+            events = list(stated_events)
+        elif page.kind == "listing":
+            events = events_mod.listing_events(reader, now=now)
+        else:
+            events = events_mod.extract_events(
+                reader, links=content_links(page.content_html), now=now
             )
-            for event in events:
-                self._resolve_event_place(event, page.text, home_region, places)
+        if guessed and guessed_date_is_wrong(page, events, text_guess=text_guess):
+            page = replace(page, published=None, published_source=None)
+        for event in events:
+            self._resolve_event_place(event, page.text, home_region, places)
+        if page.kind != "listing":
             home = places_mod.home_place(home_region, gazetteer=self.gazetteer)
             if home is not None:
                 places.append(home)
@@ -94,7 +126,7 @@ class Normalizer:
             url=page.url,
             source=source,
             title=page.title,
-            kind=page.kind,
+            kind=refine_kind(page, events),
             published=page.published,
             modified=page.modified,
             published_source=page.published_source,
@@ -121,17 +153,47 @@ class Normalizer:
             if address:
                 postal_code = address.postal_code
                 town = town or address.town
-        if not (town or postal_code):
-            return
-        place = places_mod.resolve_place(
-            town, postal_code, context=context, home_region=home_region
-        )
+        place = None
+        if town or postal_code:
+            place = places_mod.resolve_place(
+                town, postal_code, context=context, home_region=home_region
+            )
+            if place is not None:
+                place = replace(place, role="event", evidence=event.address or town or "")
+        place = place or self._fallback_place(event, home_region, places)
         if place is None:
             return
-        place = replace(place, role="event", evidence=event.address or town or "")
         event.place = place
         if all(p.ags != place.ags or p.role != "event" for p in places):
             places.append(place)
+
+    def _fallback_place(
+        self, event: Event, home_region: str | None, places: list[Place]
+    ) -> Place | None:
+        """An event without an address: the venue's town, else the source's home, else the
+        page's only municipality. Never the publisher's town when the text names another."""
+        if event.online and not event.venue:
+            return None
+        if event.venue:
+            named = _municipalities(
+                places_mod.find_places(
+                    event.venue, home_region=home_region, gazetteer=self.gazetteer
+                )
+            )
+            if named:
+                return replace(named[0], role="event", evidence=event.venue)
+        home = places_mod.home_place(home_region, gazetteer=self.gazetteer)
+        if home is not None:
+            return replace(home, role="event")
+        page = {p.ags: p for p in _municipalities(places) if p.role == "mentioned"}
+        if len(page) == 1:
+            only = next(iter(page.values()))
+            return replace(only, role="event", evidence=f"the page's only place: {only.name}")
+        return None
+
+
+def _municipalities(places: list[Place]) -> list[Place]:
+    return [p for p in places if p.kind in ("municipality", "district")]
 
 
 def _place_json(place: Place | None) -> dict[str, Any] | None:
@@ -179,6 +241,9 @@ def document_json(doc: Document) -> dict[str, Any]:
                 "online": e.online,
                 "registration_url": e.registration_url,
                 "source": e.source,
+                "status": e.status,
+                "registration_deadline": iso(e.registration_deadline),
+                "provenance": e.provenance,
             }
             for e in doc.events
         ],

@@ -15,14 +15,14 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from citynews.config import SourcesConfig
 from citynews.errors import InputError
-from citynews.model import Hints, parse_iso
+from citynews.model import BERLIN, Hints, parse_iso
 from citynews.normalize import dedup
 from citynews.normalize.document import Normalizer
 from citynews.ops.lock import crawl_lock
@@ -91,6 +91,14 @@ def _context(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None
     return hints, home_region, SourceConfig.of(row["source"], home_region, selectors)
 
 
+def fetch_day(fetched_at: str | None) -> date | None:
+    """The Berlin day of a stored fetch time (UTC ISO text)."""
+    if not fetched_at:
+        return None
+    moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    return moment.astimezone(BERLIN).date() if moment.tzinfo else moment.date()
+
+
 def _is_record(row: dict, config: SourcesConfig | None) -> bool:
     source = config.sources.get(row["source"]) if config else None
     if source is not None:
@@ -145,6 +153,8 @@ def reprocess(
                         source=row["source"],
                         home_region=home_region,
                         hints=hints,
+                        # The day it was fetched, as in the crawl: same years for undated days.
+                        now=fetch_day(row["fetched_at"]),
                     )
                 if doc.kind == "listing" or not (doc.title and doc.text.strip()):
                     # Keep what an earlier extraction found rather than blank it out.

@@ -1,0 +1,128 @@
+"""Event data pages carry besides JSON-LD: inline iCalendar links, microdata and hCalendar.
+
+Each is turned into the shape of a schema.org Event object (``startDate``, ``name``,
+``location``…) so that one reader (:mod:`citynews.normalize.eventschema`) handles all of them;
+``_source`` says where an object came from. iCalendar is read with ``icalendar``: VEVENTs with
+their own TZID are the page's most exact statement of an event's time.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from datetime import date, datetime
+from typing import Any
+
+import icalendar
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+_ICAL_LINKS = etree.XPath(
+    "//a[starts-with(translate(@href, 'DATEXT', 'datext'), 'data:text/calendar')]/@href"
+)
+_MICRODATA = etree.XPath("//*[@itemscope and contains(@itemtype, 'schema.org/')]")
+_HCAL = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' vevent ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' h-event ')]"
+)
+_HCAL_FIELDS = {
+    "name": ("summary", "p-name"),
+    "startDate": ("dtstart", "dt-start"),
+    "endDate": ("dtend", "dt-end"),
+    "location": ("location", "p-location"),
+}
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def _ical_nodes(href: str) -> list[dict[str, Any]]:
+    payload = href.split(",", 1)[1] if "," in href else ""
+    try:
+        calendar = icalendar.Calendar.from_ical(urllib.parse.unquote(payload))
+    except ValueError as exc:
+        log.debug("unreadable inline calendar: %s", exc)
+        return []
+    nodes = []
+    for vevent in calendar.walk("VEVENT"):
+        start = vevent.decoded("DTSTART", None)
+        if not isinstance(start, date):
+            continue
+        end = vevent.decoded("DTEND", None)
+        node: dict[str, Any] = {
+            "@type": "Event",
+            "_source": "ical",
+            "name": str(vevent.get("SUMMARY", "")),
+            "startDate": _iso(start),
+            "location": str(vevent.get("LOCATION", "")) or None,
+        }
+        if isinstance(end, date):
+            node["endDate"] = _iso(end)
+        if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
+            node["eventStatus"] = "EventCancelled"
+        nodes.append(node)
+    return nodes
+
+
+def _prop_value(element: etree._Element) -> Any:
+    if element.get("itemscope") is not None:
+        return _microdata_item(element)
+    for attribute in ("content", "datetime", "href", "src"):
+        if element.get(attribute):
+            return element.get(attribute)
+    return " ".join(element.text_content().split())
+
+
+def _own_props(item: etree._Element) -> list[etree._Element]:
+    """The itemprop elements of this item, not of items nested in it."""
+    found = []
+    for element in item.iterdescendants():
+        if element.get("itemprop") is None:
+            continue
+        owner = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
+        if owner is item:
+            found.append(element)
+    return found
+
+
+def _microdata_item(item: etree._Element) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": (item.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]}
+    for element in _own_props(item):
+        for name in element.get("itemprop", "").split():
+            node.setdefault(name, _prop_value(element))
+    return node
+
+
+def _hcal_value(element: etree._Element) -> str:
+    for attribute in ("datetime", "title", "content"):
+        if element.get(attribute):
+            return element.get(attribute)
+    return " ".join(element.text_content().split())
+
+
+def _hcal_node(item: etree._Element) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "Event", "_source": "hcalendar"}
+    for key, classes in _HCAL_FIELDS.items():
+        for element in item.iterdescendants():
+            names = (element.get("class") or "").split()
+            if any(c in names for c in classes):
+                node[key] = _hcal_value(element)
+                break
+    return node
+
+
+def event_nodes(tree: etree._Element) -> list[dict[str, Any]]:
+    """schema.org-shaped Event objects from inline iCalendar, microdata and hCalendar."""
+    nodes: list[dict[str, Any]] = []
+    for href in _ICAL_LINKS(tree):
+        nodes.extend(_ical_nodes(str(href)))
+    for item in _MICRODATA(tree):
+        if item.get("itemprop") is None and "Event" in (item.get("itemtype") or ""):
+            nodes.append({**_microdata_item(item), "_source": "microdata"})
+    for item in _HCAL(tree):
+        node = _hcal_node(item)
+        if node.get("startDate"):
+            nodes.append(node)
+    return nodes

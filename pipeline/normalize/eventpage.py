@@ -1,0 +1,62 @@
+"""What a page's events tell about the page: its kind, and whether its guessed date is real.
+
+Extraction sees markup, not events; these checks run once the events are known.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from citynews.model import Event, Kind, Page
+from citynews.normalize.pagedates import day_of
+from citynews.normalize.structured import is_article_type, types_of
+
+# A page whose events all share one or two names and whose text is short is about that event;
+# several differently named dated items, or many dates, make an overview.
+_EVENT_PAGE_CHARS = 4000
+_LISTING_TITLES = 3
+_LISTING_EVENTS = 6
+
+
+def refine_kind(page: Page, events: list[Event]) -> Kind:
+    """The page kind, refined by the events found: extraction sees markup, not events."""
+    if page.kind != "article" or not events:
+        return page.kind
+    if any(is_article_type(t) for node in page.jsonld for t in types_of(node)):
+        return page.kind  # a news article that mentions events stays an article
+    titles = {e.title for e in events}
+    if len(titles) >= _LISTING_TITLES or len(events) >= _LISTING_EVENTS:
+        return "listing"
+    if len(page.text) < _EVENT_PAGE_CHARS:
+        return "event"
+    return page.kind
+
+
+def _event_days(events: list[Event]) -> set[date]:
+    days = set()
+    for event in events:
+        for value in (event.start, event.end, event.registration_deadline):
+            if value is not None:
+                days.add(day_of(value))
+    return days
+
+
+def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
+    """True when htmldate's guessed publication date is a bare year, or read from the visible
+    text of a page that announces events or lists items (and is none of its events' days).
+
+    htmldate falls back to any date it can find: on overviews that is an item's dateline, and a
+    copyright year becomes 1 January. Neither is a publication date; unknown stays unknown.
+    """
+    if page.published is None:
+        return False
+    day = day_of(page.published)
+    # On pages that announce events or list items, a date read from the visible text is an
+    # item's dateline or a notice's signature date. The day of an event itself stays: news
+    # written on the day of the event they report show that day (htmldate-eval has several).
+    if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
+        return True
+    if (day.month, day.day) == (1, 1):
+        written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
+        return not any(form in page.text for form in written)
+    return False

@@ -1,0 +1,88 @@
+"""An event's status and registration deadline, from the words around it.
+
+Status words sit in the title ("ABGESAGT: Konzert …") or in the event's own sentence or block
+("Die Lesung fällt aus", "ist ausgebucht"); schema.org ``eventStatus`` gives them in markup.
+A registration deadline is a date cued by "Anmeldung bis", "Anmeldeschluss" or
+"Anmeldefrist"; it belongs to the event it precedes, never replaces its start.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from citynews.model import EventStatus
+from citynews.normalize.dates import DateMatch
+
+# Strongest first: a cancelled event that was also sold out is cancelled.
+_STATUS_WORDS: tuple[tuple[EventStatus, re.Pattern[str]], ...] = (
+    (
+        "cancelled",
+        re.compile(
+            r"\b(?:abgesagt|fällt\s+(?:[\wäöüß]+\s+){0,3}?aus\b|fallen\s+(?:[\wäöüß]+\s+){0,3}?aus\b"
+            r"|entfällt|entfallen|ausgefallen|storniert|Ausfall\b|muss\s+leider\s+ausfallen)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "postponed",
+        re.compile(r"\b(?:verschoben|vertagt|verlegt\s+auf|neuer\s+Termin)\b", re.IGNORECASE),
+    ),
+    (
+        "moved-online",
+        re.compile(
+            r"\b(?:findet|finden)\s+(?:[\wäöüß]+\s+){0,4}?(?:nur\s+|ausschließlich\s+)?"
+            r"(?:online|digital|virtuell)\s+statt\b|\bals\s+(?:Online|Video)-?\w*\s+statt\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "sold-out",
+        re.compile(
+            r"\b(?:ausgebucht|ausverkauft|restlos\s+vergriffen|keine\s+(?:freien\s+)?Plätze\s+mehr"
+            r"|Warteliste)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# schema.org EventStatusType names (full URLs end with them).
+_SCHEMA_STATUS: dict[str, EventStatus] = {
+    "EventCancelled": "cancelled",
+    "EventPostponed": "postponed",
+    "EventRescheduled": "scheduled",
+    "EventMovedOnline": "moved-online",
+    "EventScheduled": "scheduled",
+}
+# The few words before a date that make it a registration deadline.
+_DEADLINE_CUE = re.compile(
+    r"(?:Anmelde(?:schluss|frist|ende)|Anmeldung(?:en)?|Bewerbung\w*|bewerben|Registrierung"
+    r"|anmelden|Teilnahme\w*|Antr(?:ag|äge)|beantrag\w*)\b[^.!?\n]{0,60}?$",
+    re.IGNORECASE,
+)
+_BIS = re.compile(r"(?:\bbis\b|schluss|frist|ende)[^.!?\n]{0,25}$", re.IGNORECASE)
+
+
+def status_from_text(*texts: str | None) -> EventStatus:
+    """The status the texts state (title first, then the event's sentence or block)."""
+    for status, pattern in _STATUS_WORDS:
+        if any(text and pattern.search(text) for text in texts):
+            return status
+    return "scheduled"
+
+
+def status_from_schema(value: str | None) -> EventStatus | None:
+    """A schema.org ``eventStatus`` ("https://schema.org/EventCancelled") as our status."""
+    if not value:
+        return None
+    return _SCHEMA_STATUS.get(value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+
+
+def deadline_dates(text: str, dates: list[DateMatch]) -> list[tuple[int, date]]:
+    """(position, day) of every date the text names as a registration deadline."""
+    found = []
+    for match in dates:
+        before = text[max(0, match.span[0] - 80) : match.span[0]]
+        if _DEADLINE_CUE.search(before) and _BIS.search(before):
+            day = match.start if not hasattr(match.start, "date") else match.start.date()
+            found.append((match.span[0], day))
+    return found

@@ -1,0 +1,202 @@
+"""Events in running text and on date lines: "findet am … statt", "lädt … ein", "- 6. Mai 11:00"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from citynews.model import Page
+from citynews.normalize.address import parse_address
+from citynews.normalize.dates import (
+    DateMatch,
+    find_dates,
+    find_times,
+    sentence_at,
+)
+from citynews.normalize.eventbase import (
+    _AM_IN,
+    _CUE,
+    _CUE_LITERALS,
+    _CUE_NOUN,
+    _DEADLINE_STRONG,
+    _DEADLINE_WEAK,
+    _EVENT_VERB,
+    _IN_TOWN,
+    _LABEL_CUE,
+    _block_after,
+    _Candidate,
+    _combine,
+    _day,
+    _heading_like,
+    _new_event,
+    _place_from,
+    _strength,
+    _subject,
+)
+from citynews.normalize.eventfields import (
+    _heading_before,
+)
+
+
+def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
+    before = text[max(sentence_start, match.span[0] - 90) : match.span[0]]
+    for pattern in (_DEADLINE_STRONG, _DEADLINE_WEAK):
+        m = pattern.search(before)
+        # "Nach der Anmeldung findet der Workshop am …": the event verb wins.
+        if m and not _EVENT_VERB.search(m.group()):
+            return True
+    return False
+
+
+@dataclass
+class _Scan:
+    """One page's text as the date readers see it, and what is already known about it."""
+
+    page: Page
+    reference: date | None
+    lines: list[tuple[int, int]]
+    all_dates: list[DateMatch]
+    published: date | None
+
+
+@dataclass
+class _Spot:
+    """Where one date stands: its sentence and its line."""
+
+    match: DateMatch
+    s_start: int
+    s_end: int
+    line_start: int
+    line_end: int
+    before_on_line: str
+    after_on_line: str
+
+
+_BULLET = re.compile(r"[ \t]*[-–•*·][ \t]")
+
+
+def _spot(text: str, match: DateMatch) -> _Spot:
+    s_start, s_end = sentence_at(text, *match.span)
+    line_start = text.rfind("\n", 0, match.span[0]) + 1
+    line_end = text.find("\n", match.span[1])
+    line_end = len(text) if line_end < 0 else line_end
+    if _BULLET.match(text, line_start):
+        # A list item is a sentence of its own, whatever its punctuation.
+        s_start, s_end = max(s_start, line_start), min(s_end, line_end)
+    # List bullets ("- 6. September 2026 11:00") leave a date line bare.
+    before = text[line_start : match.span[0]].strip(" \t-–•*·")
+    after = text[match.span[1] : line_end].strip()
+    return _Spot(match, s_start, s_end, line_start, line_end, before, after)
+
+
+def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
+    """A date standing alone on its line: an event when the lines around it say so."""
+    text, lines, match = scan.page.text, scan.lines, spot.match
+    previous_line = _previous_line(text, lines, spot.line_start) or ""
+    block = _block_after(text, lines, spot.line_end + 1)
+    labelled = bool(_LABEL_CUE.match(previous_line))
+    has_cue = (
+        labelled
+        or scan.page.kind == "event"
+        or bool(find_times(block) or parse_address(block))
+        or not match.all_day
+        or match.end is not None
+    )
+    if not has_cue or (scan.published == _day(match.start) and match.all_day):
+        return None
+    when = _combine(match, find_times(block.split("\n")[0]))
+    if labelled:
+        title = _first_heading(text, lines, spot.line_end + 1)
+    else:
+        title = _heading_before(text, lines, spot.line_start)
+    event = _new_event(title, when, _place_from(block), block + " " + (title or ""))
+    return _Candidate(event, match.span[0], _strength(title))
+
+
+def _sentence_title(
+    scan: _Scan, spot: _Spot, sentence: str, town: str | None
+) -> tuple[str | None, bool]:
+    """(title, weak) of an event named in a sentence."""
+    match = spot.match
+    title = _subject(sentence, match.text)
+    if title and town and town not in title:
+        days = find_dates(sentence, reference=scan.reference)
+        if sum(_day(m.start) != scan.published for m in days) > 1:
+            # "Weitere Konferenzen sind am 6. September in Iserlohn und am 5. Dezember in …"
+            title = f"{title} in {town}"
+    rest = re.sub(r"^[\s–—:|-]+", "", spot.after_on_line)
+    if not title and spot.s_start >= match.span[0] - 12 and _heading_like(rest):
+        title = rest
+    if title:
+        return title, False
+    named = _CUE_NOUN.search(sentence)
+    return (named.group() if named else None), True
+
+
+def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
+    """A date inside a sentence: an event when the sentence has an event cue."""
+    text, match = scan.page.text, spot.match
+    sentence = text[spot.s_start : spot.s_end]
+    am_in = bool(_AM_IN.search(text[spot.s_start : match.span[0]])) and bool(
+        _IN_TOWN.match(text[match.span[1] : spot.s_end])
+    )
+    cued = any(word in sentence for word in _CUE_LITERALS) and bool(_CUE.search(sentence))
+    # "Am 19. März, von 17:30 bis 20:00 Uhr … im Alten Rathaus, Alter Markt 6, 39104 Magdeburg":
+    # a day with its hours at a postal address is an appointment.
+    appointment = not match.all_day and parse_address(sentence) is not None
+    if not (cued or am_in or appointment):
+        return None
+    if scan.published == _day(match.start) and spot.s_start == match.span[0]:
+        return None
+    following = [m for m in scan.all_dates if match.span[0] < m.span[0] < spot.s_end]
+    stop = following[0].span[0] if following else spot.s_end
+    when = _combine(match, find_times(text[match.span[1] : stop]))
+    place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    title, weak = _sentence_title(scan, spot, sentence, place[2])
+    strength = min(_strength(title), 1) if weak else _strength(title)
+    return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
+
+
+def _text_events(
+    page: Page, reference: date | None, taken: list[tuple[int, int]], lines: list[tuple[int, int]]
+) -> list[_Candidate]:
+    text = page.text
+    published = _day(page.published) if page.published else None
+    all_dates = find_dates(text, reference=reference, context_years=True)
+    scan = _Scan(page, reference, lines, all_dates, published)
+    # Days long before the page was written are history ("1926 geboren"), not announcements.
+    newest = reference or max((_day(m.start) for m in all_dates), default=None)
+    # Without a publication date the page may be years older than the crawl: a municipal
+    # page announcing its 2022 events in the future tense still announces them.
+    reach = timedelta(days=400 if published else 5 * 366)
+    oldest = newest - reach if newest else date.min
+    found: list[_Candidate] = []
+    for match in all_dates:
+        if any(s <= match.span[0] < e for s, e in taken) or _day(match.start) < oldest:
+            continue
+        if text[match.span[0] - 1 : match.span[0]] == "[" and text[match.span[1] :].startswith("]"):
+            continue  # "[19.05.2025]": the portal's publication-date line
+        spot = _spot(text, match)
+        if _is_deadline(text, spot.s_start, match):
+            continue
+        bare = (
+            not spot.before_on_line or _LABEL_CUE.match(spot.before_on_line)
+        ) and not spot.after_on_line
+        reader = _bare_candidate if bare else _sentence_candidate
+        if (candidate := reader(scan, spot)) is not None:
+            found.append(candidate)
+    return found
+
+
+def _previous_line(text: str, lines: list[tuple[int, int]], line_start: int) -> str | None:
+    previous = [text[s:e] for s, e in lines if e < line_start]
+    return previous[-1].strip() if previous else None
+
+
+def _first_heading(text: str, lines: list[tuple[int, int]], pos: int) -> str | None:
+    for s, e in lines:
+        if s >= pos:
+            line = text[s:e].strip()
+            return line if _heading_like(line) else None
+    return None
