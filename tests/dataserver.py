@@ -11,65 +11,36 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from citynews.sample.httpserver import LocalServer, RequestHandler, not_found, send
 from tests.conftest import REPO, run_cli
 
 Answer = tuple[bytes, str] | Callable[[dict[str, list[str]]], tuple[bytes, str]]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class DataServer(LocalServer):
+    """The shared test server with ``files``: path → (body, type) or a function of the query."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        """Quiet: tests read DataServer.requests."""
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-        parts = urlsplit(self.path)
-        owner = self.server.owner
-        owner.requests.append(self.path)
-        answer = owner.files.get(parts.path)
-        if answer is None:
-            body, ctype, status = b"not found", "text/plain", 404
-        else:
-            body, ctype = answer(parse_qs(parts.query)) if callable(answer) else answer
-            status = 200
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: DataServer
-
-
-class DataServer:
     def __init__(self, files: dict[str, Answer] | None = None) -> None:
+        super().__init__(fallback=self._answer)
         self.files: dict[str, Answer] = dict(files or {})
-        self.requests: list[str] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.owner = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return self.base_url
 
-    def __enter__(self) -> DataServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+    def _answer(self, handler: RequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        answer = self.files.get(parts.path)
+        if answer is None:
+            not_found(handler)
+            return
+        body, ctype = answer(parse_qs(parts.query)) if callable(answer) else answer
+        send(handler, 200, body, ctype)
 
 
 def source_file(tmp: Path, name: str, table: str) -> Path:
