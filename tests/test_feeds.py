@@ -437,6 +437,10 @@ def test_hostile_document_is_defused_everywhere(built):
     _, out, _ = built
     for path in out.iterdir():
         text = path.read_text("utf-8").lower()
+        if path.name == "index.html":
+            # The page's own filter script is the one script allowed, and it is not the item's.
+            assert text.count("<script") == 1 and "alert" not in text
+            text = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
         for bad in ("<script", "&lt;script", "onerror", "onclick", "javascript:", "<iframe"):
             assert bad not in text, (path.name, bad)
     parsed = feedparser.parse((out / "verwaltung.atom.xml").read_bytes())
@@ -446,31 +450,106 @@ def test_hostile_document_is_defused_everywhere(built):
     assert 'href="https://www.halle.example/portal"' in entry.content[0].value
 
 
-def test_opml_lists_every_feed_grouped(built):
+def test_opml_lists_every_feed_grouped_and_places_by_state(built):
     _, out, report = built
     root = etree.fromstring((out / "feeds.opml").read_bytes())
     groups = {o.get("text"): o for o in root.find("body")}
-    assert list(groups) == ["Gesamt", "Themen", "Bundesländer", "Quellen", "Kalender"]
-    urls = {o.get("xmlUrl") or o.get("url") for g in groups.values() for o in g}
-    rss = {BASE + f.files[0] for f in report.feeds}
-    assert urls == rss
+    assert list(groups) == ["Gesamt", "Themen", "Bundesländer", "Orte", "Quellen", "Kalender"]
+    urls = {o.get("xmlUrl") or o.get("url") for o in root.iter("outline") if o.get("type")}
+    assert urls == {BASE + f.files[0] for f in report.feeds}
     assert BASE + "land-sachsen-anhalt.rss.xml" in {o.get("xmlUrl") for o in groups["Bundesländer"]}
+    states = {o.get("text"): o for o in groups["Orte"]}
+    assert list(states) == ["Sachsen", "Sachsen-Anhalt", "Thüringen"]
+    in_saxony_anhalt = {o.get("xmlUrl") or o.get("url") for o in states["Sachsen-Anhalt"]}
+    assert BASE + "ort-15002000-halle-saale.rss.xml" in in_saxony_anhalt
+    assert BASE + "ort-15003000-magdeburg.rss.xml" in in_saxony_anhalt
 
 
-def test_index_page_is_german_plain_and_complete(built):
+def test_place_feeds_per_town_and_district_validate(built):
+    _, out, report = built
+    towns = {f.slug for f in report.feeds if f.group == "orte" and f.files[0].endswith(".xml")}
+    # Kreisfreie Städte: the town feed is the district's, there is no second one.
+    assert towns == {
+        "ort-14713000-leipzig",
+        "ort-15002000-halle-saale",
+        "ort-15003000-magdeburg",
+        "ort-16053000-jena",
+    }
+    halle = feedparser.parse((out / "ort-15002000-halle-saale.atom.xml").read_bytes())
+    assert not halle.bozo
+    assert [e.title for e in halle.entries] == [
+        "Halle baut einen digitalen Zwilling der Innenstadt"
+    ]
+    assert report.items["ort-15002000-halle-saale.rss.xml"] == 1  # the copy is a duplicate
+    leipzig = Calendar.from_ical((out / "ort-14713000-leipzig.ics").read_bytes())
+    assert {str(e["SUMMARY"]) for e in leipzig.walk("VEVENT")} == {
+        "KI-Werkstatt",
+        "Sommerforum Smart City",
+    }
+
+
+def test_district_feed_for_landkreis_towns(tmp_path):
+    wurzen = Place("Wurzen", "municipality", "14729430", 51.37, 12.74, "Sachsen", "Leipzig")
+    grimma = Place("Grimma", "municipality", "14729160", 51.24, 12.72, "Sachsen", "Leipzig")
+    docs = [
+        _doc(
+            "w", "halle", title="Wurzen digitalisiert", published=date(2026, 3, 1), places=[wurzen]
+        ),
+        _doc(
+            "g", "halle", title="Grimma digitalisiert", published=date(2026, 3, 2), places=[grimma]
+        ),
+    ]
+    db = open_db(tmp_path / "c.db")
+    crawl(db, docs)
+    db.close()
+    report = build_feeds(tmp_path / "c.db", tmp_path / "out", base_url=BASE, now=NOW)
+    district = feedparser.parse(
+        (tmp_path / "out" / "kreis-14729-leipzig.rss.xml").read_bytes()
+    )
+    assert district.feed.title == "citynews – Landkreis Leipzig"
+    assert [e.title for e in district.entries] == ["Grimma digitalisiert", "Wurzen digitalisiert"]
+    assert report.items["ort-14729430-wurzen.rss.xml"] == 1
+
+
+def test_index_page_is_german_complete_and_self_contained(built):
     _, out, report = built
     raw = (out / "index.html").read_text("utf-8")
     doc = lxml_html.fromstring(raw)
     assert doc.get("lang") == "de"
-    assert not doc.xpath("//script|//img|//iframe|//link[@rel='stylesheet']")
+    assert not doc.xpath("//script[@src]|//img|//iframe|//link[@rel='stylesheet']")
+    assert "http" not in " ".join(doc.xpath("//style/text()|//script/text()"))
     hrefs = set(doc.xpath("//a/@href"))
     for info in report.feeds:
         assert {BASE + name for name in info.files} <= hrefs
     assert BASE + "feeds.opml" in hrefs
-    rows = {tr.xpath("string(th)"): tr.xpath("string(td[1])") for tr in doc.xpath("//tbody/tr")}
-    assert rows["Digitaler Zwilling & 3D-Stadtmodell"] == "1"
-    assert rows["Stadt Halle (Saale)"] == "2"
-    assert "Bürgerportal" not in raw  # titles of items are not on the index
+    # Every feed has its URL to copy.
+    assert BASE + "alle.rss.xml" in doc.xpath("//input[@class='url']/@value")
+    assert len(doc.xpath("//h2[normalize-space()='Quellen']")) == 1
+    entries = {li.xpath("string(h3|h4)"): li for li in doc.xpath("//li[@class='feed']")}
+    assert (
+        entries["Digitaler Zwilling & 3D-Stadtmodell"].xpath("string(p)").startswith("1 Einträge")
+    )
+    assert "2 Dokumente gespeichert" in entries["Quelle: Stadt Halle (Saale)"].xpath("string(.)")
+    newest = entries["Digitaler Zwilling & 3D-Stadtmodell"].xpath("ul[@class='top']/li/a/text()")
+    assert newest == ["Halle baut einen digitalen Zwilling der Innenstadt"]
+    upcoming = entries["Termine"].xpath("ul[@class='top']/li/a/text()")
+    assert upcoming[:2] == ["KI-Werkstatt", "Datentag"]
+    # Counts that agree with the calendars, and the window said in words.
+    calendar = Calendar.from_ical((out / "alle-termine.ics").read_bytes())
+    events = len(calendar.walk("VEVENT"))
+    window = doc.xpath("string(//p[@id='calendar-window'])")
+    assert f"zusammen {events} Termine in alle-termine.ics" in window
+    assert "15.12.2025 (90 Tage vor heute)" in window
+    assert entries["Termine"].xpath("string(p)").startswith(f"{events} Termine")
+    assert "Bürgerportal" not in raw.split("Verwaltung")[0]  # newest items only under topics
+
+
+def test_index_chart_counts_documents_per_topic_and_month(built):
+    _, out, _ = built
+    doc = lxml_html.fromstring((out / "index.html").read_bytes())
+    cells = doc.xpath("//svg//g/title/text()")
+    assert "Mobilität & Verkehr, 2026-02: 1 Dokumente" in cells
+    assert "Digitaler Zwilling & 3D-Stadtmodell, 2026-03: 1 Dokumente" in cells
 
 
 def test_removed_feed_file_is_deleted(tmp_path, built):
@@ -498,10 +577,10 @@ def render_counter(monkeypatch):
     """Counts feed renders and VEVENT serializations while still producing the real output."""
 
     from citynews import feeds
-    from citynews.feeds import build, calendars  # noqa: F401  (loads them as attributes)
+    from citynews.feeds import build, calendars, render  # noqa: F401  (loads them as attributes)
 
     calls = {"feeds": [], "vevents": []}
-    render, part = feeds.build._render, feeds.calendars._part
+    render, part = feeds.render.render_feed, feeds.calendars._part
 
     def counting_render(feed, *args, **kwargs):
         calls["feeds"].append(feed.slug)
@@ -511,7 +590,7 @@ def render_counter(monkeypatch):
         calls["vevents"].append(row["id"])
         return part(row)
 
-    monkeypatch.setattr(feeds.build, "_render", counting_render)
+    monkeypatch.setattr(feeds.render, "render_feed", counting_render)
     monkeypatch.setattr(feeds.calendars, "_part", counting_part)
     return calls
 
@@ -541,7 +620,7 @@ def test_noop_rebuild_renders_nothing(tmp_path, built, render_counter):
     db_path, _, _ = built
     first = build_feeds(db_path, tmp_path, base_url=BASE, now=NOW)
     rendered = len(render_counter["feeds"])
-    assert rendered == len([f for f in first.feeds if f.group != "kalender"])
+    assert rendered == len([f for f in first.feeds if f.files[0].endswith(".rss.xml")])
     render_counter["feeds"].clear()
     render_counter["vevents"].clear()
     mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
