@@ -580,11 +580,11 @@ def render_counter(monkeypatch):
     from citynews.feeds import build, calendars, render  # noqa: F401  (loads them as attributes)
 
     calls = {"feeds": [], "vevents": []}
-    render, part = feeds.render.render_feed, feeds.calendars._part
+    render_feed, part = feeds.render.render_feed, feeds.calendars._part
 
     def counting_render(feed, *args, **kwargs):
         calls["feeds"].append(feed.slug)
-        return render(feed, *args, **kwargs)
+        return render_feed(feed, *args, **kwargs)
 
     def counting_part(row):
         calls["vevents"].append(row["id"])
