@@ -277,7 +277,7 @@ def test_datasette_serves_canned_queries(db):
         deadline = time.monotonic() + 30
         rows = _get_json(f"{base}/dokumente_pro_thema_und_monat.json?_shape=array", deadline)
         assert {"topic_name": "Mobilität & Verkehr", "month": "2026-02", "documents": 1} in rows
-        rows = _get_json(f"{base}/termine_sachsen_anhalt_30_tage.json?_shape=array", deadline)
+        rows = _get_json(f"{base}/termine_in_ort.json?_shape=array&ort=Sachsen-Anhalt", deadline)
         assert [r["title"] for r in rows] == ["Datenwerkstatt"]
         rows = _get_json(f"{base}/volltextsuche.json?_shape=array&suche=Zwilling", deadline)
         assert len(rows) == 1

@@ -60,7 +60,9 @@ def crawled(tmp_path_factory):
         second = crawl(server, db)
         second_requests = list(server.requests)
     feeds_dir = tmp / "feeds"
-    built = run_cli("feeds", "--db", str(db), "--out", str(feeds_dir))
+    built = run_cli(
+        "feeds", "--db", str(db), "--out", str(feeds_dir), "--base-url", "https://f.example/"
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     return {
         "db": db,

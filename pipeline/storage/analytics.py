@@ -74,7 +74,11 @@ select
      join topics t on t.slug = dt.topic where dt.document_id = d.id) as topics,
   (select group_concat(coalesce(p.name, dp.name), '; ') from document_places dp
      left join places p on p.ags = dp.ags where dp.document_id = d.id) as places,
-  (select count(*) from events e where e.document_id = d.id) as events
+  (select count(*) from events e where e.document_id = d.id) as events,
+  (select json_group_array(dt.topic) from document_topics dt
+     where dt.document_id = d.id) as topic_list,
+  (select json_group_array(distinct st.name) from document_places dp
+     join states st on st.code = substr(dp.ags, 1, 2) where dp.document_id = d.id) as state_list
 from documents d
 left join sources s on s.name = d.source""",
     "v_events_upcoming": f"""
@@ -303,6 +307,7 @@ def export(
     sql: str | None = None,
     fmt: str = "csv",
     out: Path | str | TextIO,
+    excel: bool = False,
 ) -> int:
     """Write a table, a view or one read-only SELECT as CSV or JSON; returns the row count.
 
@@ -327,14 +332,19 @@ def export(
         columns = [c[0] for c in cursor.description or []]
         if isinstance(out, str | Path):
             with open(out, "w", encoding="utf-8", newline="") as stream:
-                return _write(cursor, columns, fmt, stream)
-        return _write(cursor, columns, fmt, out)
+                return _write(cursor, columns, fmt, stream, excel)
+        return _write(cursor, columns, fmt, out, excel)
 
 
-def _write(cursor: sqlite3.Cursor, columns: list[str], fmt: str, stream: TextIO) -> int:
+def _write(
+    cursor: sqlite3.Cursor, columns: list[str], fmt: str, stream: TextIO, excel: bool = False
+) -> int:
     count = 0
     if fmt == "csv":
-        writer = csv.writer(stream)
+        # German Excel reads UTF-8 only after a BOM and splits columns at ";".
+        if excel:
+            stream.write("\ufeff")
+        writer = csv.writer(stream, delimiter=";" if excel else ",")
         writer.writerow(columns)
         for row in cursor:
             writer.writerow([_cell(v) for v in row])
