@@ -206,6 +206,8 @@ def _head(feeds: list[Any], base_url: str) -> list[str]:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>citynews – Feeds und Kalender</title>",
+        # No favicon request: the page needs nothing but itself.
+        '<link rel="icon" href="data:,">',
         f"<style>{_CSS}</style>",
     ]
     for f in feeds:
