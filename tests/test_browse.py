@@ -187,3 +187,13 @@ def test_excel_csv_has_bom_and_semicolons(db, tmp_path):
     header, first = raw.decode("utf-8-sig").splitlines()[:2]
     assert header == "slug;name;description;position"
     assert first.startswith("digitaler-zwilling;Digitaler Zwilling & 3D-Stadtmodell;")
+
+
+def test_the_readme_cron_line_publishes(db, tmp_path):
+    readme = (REPO / "README.md").read_text("utf-8")
+    line = next(x for x in readme.splitlines() if x.startswith("*/30 ") and "citynews feeds" in x)
+    args = line.split("citynews feeds", 1)[1].split(">")[0].split()
+    args[args.index("--out") + 1] = str(tmp_path / "www")
+    result = run_cli("feeds", "--db", str(db), *args)
+    assert result.returncode == 0, result.stderr
+    assert "https://example.org/feeds/alle.rss.xml" in (tmp_path / "www" / "feeds.opml").read_text()
