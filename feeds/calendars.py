@@ -258,6 +258,13 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
     url = safe_url(row["url"])
     if url:
         ev.add("url", url)
+    description = _description(row, url)
+    if description:
+        ev.add("description", description)
+    return ev, day, timed
+
+
+def _description(row: sqlite3.Row, url: str | None) -> str:
     lines = [plain_text(row["summary"], max_chars=600)]
     if row["online"]:
         lines.append("Online-Veranstaltung.")
@@ -269,7 +276,4 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
         lines.append(f"Anmeldeschluss: {german_date(deadline.date())}")
     if row["source_title"]:
         lines.append(f"Quelle: {plain_text(row['source_title'])}" + (f" – {url}" if url else ""))
-    description = "\n\n".join(line for line in lines if line)
-    if description:
-        ev.add("description", description)
-    return ev, day, timed
+    return "\n\n".join(line for line in lines if line)
