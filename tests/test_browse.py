@@ -79,7 +79,7 @@ def _links(out) -> list[str]:
                     found.append(el.text.strip())
         elif path.name == "index.html":
             doc = lxml_html.fromstring(path.read_bytes())
-            found += doc.xpath("//a/@href|//link/@href|//input[@class='url']/@value")
+            found += doc.xpath("//a/@href|//link[@rel!='icon']/@href|//input[@class='url']/@value")
     return found
 
 

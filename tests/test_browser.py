@@ -11,11 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,8 +21,7 @@ from icalendar import Calendar
 from lxml import etree
 
 from citynews.feeds.build import build_feeds
-from tests.conftest import REPO
-from tests.test_datasette import _add_future_events, _free_port
+from tests.test_datasette import _add_future_events, serving
 from tests.test_feeds import NOW, make_sample_db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -164,26 +159,8 @@ def test_filter_narrows_the_list(browser, site):
 def datasette(tmp_path_factory):
     db_path = make_sample_db(tmp_path_factory.mktemp("ds") / "citynews.db")
     _add_future_events(db_path)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(db_path), "--port", str(port)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(db_path) as base:
+        yield base
 
 
 def _offline(page) -> None:

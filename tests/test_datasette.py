@@ -15,6 +15,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -70,23 +72,32 @@ def _add_future_events(db_path: Path) -> None:
     db.close()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`citynews serve` over a database file named unlike `citynews.db` (metadata re-keyed)."""
-    db_path = make_sample_db(tmp_path_factory.mktemp("serve") / "meine-daten.db")
-    _add_future_events(db_path)
+@contextmanager
+def serving(db_path: Path) -> Iterator[str]:
+    """`citynews serve` over ``db_path`` on a free port; yields the server's base URL."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "serve", "--db", str(db_path), "--port", str(port)],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
-    _get(f"{base}/-/versions.json", time.monotonic() + 60)
-    yield base, f"{base}/meine-daten", db_path
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _get(f"{base}/-/versions.json", time.monotonic() + 60)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`citynews serve` over a database file named unlike `citynews.db` (metadata re-keyed)."""
+    db_path = make_sample_db(tmp_path_factory.mktemp("serve") / "meine-daten.db")
+    _add_future_events(db_path)
+    with serving(db_path) as base:
+        yield base, f"{base}/meine-daten", db_path
 
 
 def _json(url: str):

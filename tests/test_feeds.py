@@ -174,12 +174,12 @@ DUPLICATE_URL = "https://www.kommune21.example/meldung/zwilling-kopie"
 CANONICAL_URL = "https://www.halle.example/meldung/zwilling"
 
 
-def crawl(db, documents: list[Document]) -> None:
+def crawl(db, documents: list[Document], sources: list[Source] = SOURCES) -> None:
     """One crawl run per source through Store, as the crawler writes them."""
     store = Store(db)
-    store.upsert_sources(SOURCES)
+    store.upsert_sources(sources)
     store.upsert_topics(TOPICS)
-    for source in SOURCES:
+    for source in sources:
         run = store.start_run(source.name)
         for doc in documents:
             if doc.source == source.name:

@@ -30,23 +30,15 @@ from citynews.feeds.common import (
     write_if_changed,
 )
 from citynews.model import BERLIN, Document, Event, TopicMatch
-from citynews.storage.store import Store, open_db
-from tests.test_feeds import BASE, NOW, TOPICS, make_sample_db
+from citynews.storage.store import open_db
+from tests.test_feeds import BASE, NOW, crawl, make_sample_db
 
 RLO = "\u202e"
 
 
 def _db(path: Path, documents: list[Document], sources: list[Source]) -> Path:
     db = open_db(path)
-    store = Store(db)
-    store.upsert_sources(sources)
-    store.upsert_topics(TOPICS)
-    for source in sources:
-        run = store.start_run(source.name)
-        for doc in documents:
-            if doc.source == source.name:
-                store.add(doc, raw_html=b"<html></html>")
-        store.finish_run(run, source.name, "ok", duration_s=1.0)
+    crawl(db, documents, sources)
     db.close()
     return path
 

@@ -5,23 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import feedparser
-import pytest
 from icalendar import Calendar
 from lxml import html as lxml_html
 
 from citynews.feeds.build import build_feeds
 from citynews.model import Place
 from citynews.storage.store import open_db
-from tests.test_feeds import BASE, NOW, _doc, crawl, make_sample_db
+from tests import test_feeds
+from tests.test_feeds import BASE, NOW, _doc, crawl
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("feeds")
-    db_path = make_sample_db(root / "citynews.db")
-    out = root / "out"
-    report = build_feeds(db_path, out, base_url=BASE, limit=50, now=NOW)
-    return db_path, out, report
+built = test_feeds.built  # the same module-scoped build of the sample database
 
 
 def test_place_feeds_per_town_and_district_validate(built):

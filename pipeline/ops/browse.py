@@ -23,6 +23,22 @@ from citynews.errors import InputError
 BASE_URL_ENV = "CITYNEWS_BASE_URL"
 _CHOICES_SHOWN = 12
 
+# The same option as citynews.ops.cli's: cli registers these commands, so they cannot import it.
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite database file.",
+)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    from citynews.ops.cli import _table as table
+
+    table(header, rows)
+
 
 def publish_base_url(option: str | None, config: SourcesConfig | None) -> str:
     """The public URL of the feed folder; InputError (exit 2) when none is set or it is bad."""
@@ -79,22 +95,8 @@ def _rule_counts(path: Path) -> dict[str, int]:
     }
 
 
-def _echo_table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    cells = [tuple("" if c is None else str(c) for c in row) for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for row in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-
-
 @click.command("topics")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file (for the document counts; optional).",
-)
+@db_option
 def topics(db_path: Path) -> None:
     """List the topic taxonomy: slug, name, rule count and documents per topic."""
     from citynews.normalize.topics import load_taxonomy
@@ -114,7 +116,7 @@ def topics(db_path: Path) -> None:
             )
         }
         db.close()
-    _echo_table(
+    _table(
         ("slug", "name", "rules", "documents"),
         [(t.slug, t.name, rules.get(t.slug, 0), counts.get(t.slug, 0)) for t in taxonomy.topics],
     )
@@ -155,4 +157,4 @@ def places(name: tuple[str, ...], limit: int) -> None:
         )
         for e in list(found.values())[:limit]
     ]
-    _echo_table(("name", "kind", "key", "state", "coordinates", "population"), rows)
+    _table(("name", "kind", "key", "state", "coordinates", "population"), rows)

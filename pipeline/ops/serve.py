@@ -19,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from citynews.config import DEFAULT_DB
 from citynews.errors import InputError
+from citynews.ops.browse import db_option
 from citynews.paths import PACKAGE_DATA
 
 METADATA_PATH = PACKAGE_DATA / "datasette" / "metadata.json"
@@ -52,14 +52,7 @@ def serve_argv(db_path: Path, metadata_path: Path, *, host: str, port: int) -> l
 
 
 @click.command("serve")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file.",
-)
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 def serve(db_path: Path, host: str, port: int) -> None:
