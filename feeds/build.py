@@ -80,8 +80,8 @@ class BuildReport:
         return {name: info.items for info in self.feeds for name in info.files}
 
     def __str__(self) -> str:
-        feeds = sum(1 for f in self.feeds if f.group != "kalender")
-        calendars = len(self.feeds) - feeds
+        calendars = sum(1 for f in self.feeds if f.files[0].endswith(".ics"))
+        feeds = len(self.feeds) - calendars
         return (
             f"feeds: {feeds} feeds, {calendars} calendars; {len(self.written)} files written,"
             f" {len(self.unchanged)} unchanged, {len(self.removed)} removed in {self.seconds:.2f} s"

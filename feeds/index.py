@@ -34,6 +34,7 @@ input.url{width:100%;font:inherit;font-size:.85rem;padding:.2rem;border:1px soli
 ul.top{margin:.3rem 0 0;padding-left:1.2rem;font-size:.9rem}
 #filterbox input{width:100%;font:inherit;padding:.4rem;border:1px solid #666}
 svg{max-width:100%;height:auto}
+.chart{overflow-x:auto}.chart svg{min-width:34rem}
 details summary{cursor:pointer;font-weight:bold;padding:.3rem 0}
 """
 _SCRIPT = """
@@ -252,7 +253,7 @@ def index_html(feeds: list[Any], data: dict[str, Any], base_url: str) -> bytes:
     months, series = data["chart"]
     parts += [
         "<h2>Dokumente pro Thema und Monat</h2>",
-        _chart(months, series),
+        f'<div class="chart">{_chart(months, series)}</div>',
         "</main>",
         f"<script>{_SCRIPT}</script>",
         "</body>",
