@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -137,6 +137,9 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
+# A document shows up in several feeds of one build (topic, state, district, town, source):
+# it is cleaned once while it is among the recently seen.
+@lru_cache(maxsize=8192)
 def clean_html(fragment: str | None) -> str:
     """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
     if not fragment:
@@ -157,6 +160,7 @@ def without_ads(text: str | None) -> str:
     return _AD_LINE.sub("", _AD_BLOCK.sub("", text))
 
 
+@lru_cache(maxsize=32768)
 def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
     """Text without any markup or bidi controls, whitespace collapsed, cut at a word boundary."""
     if not text:
