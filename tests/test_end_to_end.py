@@ -153,6 +153,9 @@ def test_hostile_markup_never_reaches_published_files(crawled):
     ) == [(1,)]
     for path in crawled["feeds"].iterdir():
         body = path.read_text(encoding="utf-8").lower()
+        if path.name == "index.html":  # its own filter script is the one script allowed
+            assert body.count("<script") == 1 and "alert" not in body
+            body = re.sub(r"<script>.*?</script>", "", body, flags=re.S)
         for bad in ("<script", "onerror", "javascript:", "<iframe", "&lt;script"):
             assert bad not in body, (path.name, bad)
 
