@@ -55,6 +55,16 @@ def connect_readonly(db_path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by their owner only; published files are for web servers.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 class FeedsWriteError(CitynewsError):
     """A feed file cannot be written (full disk, read-only or missing folder)."""
 
@@ -80,6 +90,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         os.replace(tmp, path)

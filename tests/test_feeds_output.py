@@ -176,6 +176,14 @@ def test_planted_symlink_is_replaced_not_followed(tmp_path):
     ]
 
 
+def test_published_files_are_readable_by_the_web_server(tmp_path):
+    write_if_changed(tmp_path / "alle.rss.xml", b"<rss/>")
+    mode = (tmp_path / "alle.rss.xml").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask  # 0o644 under the usual umask, not mkstemp's 0o600
+
+
 def test_unwritable_out_is_one_error_and_leaves_nothing(tmp_path):
     db_path = make_sample_db(tmp_path / "c.db")
     out = tmp_path / "ro"
