@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -263,6 +264,20 @@ def index_html(feeds: list[Any], data: dict[str, Any], base_url: str) -> bytes:
     return "\n".join(parts).encode("utf-8")
 
 
+def _with_calendars(members: list[Any]) -> list[tuple[Any, str]]:
+    """A place's feed and its calendar as one entry (thousands of places: half the page)."""
+    by_slug: dict[str, Any] = {}
+    extras: dict[str, str] = {}
+    for f in members:
+        first = by_slug.get(f.slug)
+        if first is None:
+            by_slug[f.slug] = f
+        elif f.files[0].endswith(".ics"):
+            by_slug[f.slug] = replace(first, files=[*first.files, *f.files])
+            extras[f.slug] = f" · {f.items} Termine im Kalender"
+    return [(f, extras.get(slug, "")) for slug, f in by_slug.items()]
+
+
 def _group(
     group: str, label: str, members: list[Any], data: dict[str, Any], base_url: str
 ) -> list[str]:
@@ -277,12 +292,12 @@ def _group(
         "<p>Feeds und Kalender je Gemeinde und Landkreis mit Meldungen, nach Ländern geordnet.</p>"
     )
     for code, (state, _) in STATES.items():
-        in_state = [f for f in members if f.state == code]
+        in_state = _with_calendars([f for f in members if f.state == code])
         if in_state:
             parts += [
                 f'<details class="state"><summary>{_E(state)} ({len(in_state)})</summary>',
                 '<ul class="feeds">',
-                *(_feed_entry(f, base_url, heading="h4") for f in in_state),
+                *(_feed_entry(f, base_url, extra, heading="h4") for f, extra in in_state),
                 "</ul>",
                 "</details>",
             ]
