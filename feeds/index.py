@@ -46,7 +46,9 @@ document.querySelectorAll('[data-filter]').forEach(function(el){
 el.hidden=q!==''&&el.getAttribute('data-filter').indexOf(q)<0;});
 document.querySelectorAll('details.state').forEach(function(d){
 var shown=d.querySelectorAll('[data-filter]:not([hidden])').length;
-d.hidden=shown===0;if(q!==''&&shown>0){d.open=true;}});});})();
+d.hidden=shown===0;if(q!==''&&shown>0){d.open=true;}});
+document.querySelectorAll('main section').forEach(function(sec){
+sec.hidden=sec.querySelectorAll('[data-filter]:not([hidden])').length===0;});});})();
 """
 
 

@@ -147,6 +147,7 @@ def test_filter_narrows_the_list(browser, site):
     after = page.locator(visible).all_inner_texts()
     assert 0 < len(after) < before
     assert all("halle" in text.lower() for text in after)
+    assert page.locator("section#themen").is_hidden()  # no empty headings left
     page.fill("#filter", "Sachsen-Anhalt")
     assert any("Magdeburg" in t for t in page.locator(visible).all_inner_texts())
     _screenshot(page, "index-filter-390.png")
