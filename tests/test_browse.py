@@ -132,6 +132,9 @@ def test_search_takes_several_words(db):
     assert result.returncode == 0, result.stderr
     assert "Halle baut einen digitalen Zwilling der Innenstadt" in result.stdout
     assert "search: 1 documents" in result.stderr
+    # The README's own example: several words, no "unexpected extra argument".
+    result = run_cli("search", "Digitaler", "Zwilling", "--db", str(db))
+    assert result.returncode == 0 and result.stderr.startswith("search: "), result.stderr
 
 
 @pytest.mark.parametrize(

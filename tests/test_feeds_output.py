@@ -146,7 +146,7 @@ def test_base_url_gets_a_trailing_slash():
     assert check_base_url("file:///tmp/f", allow_file=True) == "file:///tmp/f/"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.text())
 def test_plain_text_never_keeps_markup_or_bidi_controls(text):
     out = title_text(text)
