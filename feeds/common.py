@@ -148,9 +148,9 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
-# A document shows up in several feeds of one build (topic, state, district, town, source):
+# A document shows up in several feeds of one build (a district right before its towns):
 # it is cleaned once while it is among the recently seen.
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def clean_html(fragment: str | None) -> str:
     """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
     if not fragment:
@@ -171,7 +171,7 @@ def without_ads(text: str | None) -> str:
     return _AD_LINE.sub("", _AD_BLOCK.sub("", text))
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
     """Text without any markup or bidi controls, whitespace collapsed, cut at a word boundary."""
     if not text:
