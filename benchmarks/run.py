@@ -782,12 +782,14 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
     last = reports[-1]
     report.row("4 feeds", "all feeds + calendars, fresh dir", seconds, "s")
     report.row("4 feeds", "rebuild, nothing changed", rebuild, "s")
-    calendars = sum(1 for f in last.feeds if f.group == "kalender")
+    calendars = sum(1 for f in last.feeds if f.files[0].endswith(".ics"))
+    places = sum(1 for f in last.feeds if f.group == "orte" and f.files[0].endswith(".rss.xml"))
     return {
         "build_s": seconds["median"],
         "build": seconds,
         "rebuild": rebuild,
         "feeds": len(last.feeds) - calendars,
+        "place_feeds": places,
         "calendars": calendars,
         "files": len(last.written),
     }

@@ -26,24 +26,29 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from citynews.feeds.common import (
+    PAST_DAYS,
     as_datetime,
     fingerprint,
+    german_date,
     plain_text,
     safe_url,
-    upcoming_threshold,
-    utc_text,
+    status_prefix,
+    title_text,
+    window_start,
 )
+from citynews.feeds.items import PlaceFeed
 from citynews.model import BERLIN, parse_iso
 from citynews.model import EVENT_TOPIC as EVENTS_TOPIC
 
 ALL_EVENTS_SLUG = "alle-termine"
-PAST_DAYS = 90
+__all__ = ["PAST_DAYS", "MAX_EVENTS", "CalendarFile", "build_calendars"]
 MAX_EVENTS = 5000
 PRODID = "-//citynews//citynews Termine//DE"
 TZID = "Europe/Berlin"
 _END = b"END:VCALENDAR\r\n"
 _SELECT = (
-    "select e.id, e.title, e.start, e.end, e.all_day, e.venue, e.address, e.place_name,"
+    "select e.id, e.title, e.place_ags, {extras}, e.start, e.end, e.all_day, e.venue,"
+    " e.address, e.place_name,"
     " e.online, e.registration_url, e.sequence, d.url, d.title as doc_title, d.summary,"
     " d.updated_at, d.first_seen, p.lat, p.lon, s.title as source_title,"
     " (select group_concat(dt.topic, ' ') from document_topics dt"
@@ -71,6 +76,8 @@ class CalendarFile:
     updated: datetime | None
     fingerprint: str
     data: bytes | None
+    group: str = "kalender"
+    state: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -87,14 +94,21 @@ class _Part:
 
 
 def build_calendars(
-    conn: sqlite3.Connection, *, now: datetime, existing: Mapping[str, str] | None = None
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    existing: Mapping[str, str] | None = None,
+    places: list[PlaceFeed] | None = None,
+    extras: str = "null as status, null as registration_deadline",
 ) -> Iterator[CalendarFile]:
-    """All calendars of a database: every topic with events in the window, then all events.
+    """All calendars of a database: every topic and place with events in the window, then all.
 
     ``existing`` maps file names to the fingerprints their files on disk were built from; a
-    calendar whose fingerprint is unchanged comes back with ``data`` None.
+    calendar whose fingerprint is unchanged comes back with ``data`` None. ``places`` are the
+    place feeds: a place whose events (by venue key) fall in the window gets a calendar too.
     """
     existing = existing or {}
+    by_place: dict[str, list[sqlite3.Row]] = {p.ags: [] for p in places or ()}
     topics = conn.execute("select slug, name from topics order by position, slug").fetchall()
     # Every document with an event carries this topic: its calendar would equal alle-termine.
     by_topic: dict[str, list[sqlite3.Row]] = {
@@ -103,11 +117,15 @@ def build_calendars(
     everything: list[sqlite3.Row] = []
     # One pass over the window hands each event to all its calendars: a query per topic took
     # 0.4 s of a rebuild on 100k documents, this one 0.08 s.
-    for row in conn.execute(_SELECT, [_window_start(now)]):
+    for row in conn.execute(_SELECT.format(extras=extras), [window_start(now)]):
         if len(everything) < MAX_EVENTS:
             everything.append(row)
-        for slug in (row["topics"] or "").split():
-            chosen = by_topic.get(slug)
+        ags = row["place_ags"] or ""
+        for chosen in (
+            *(by_topic.get(slug) for slug in (row["topics"] or "").split()),
+            by_place.get(ags) if len(ags) == 8 else None,
+            by_place.get(ags[:5]) if len(ags) >= 5 else None,
+        ):
             if chosen is not None and len(chosen) < MAX_EVENTS:
                 chosen.append(row)
     parts: dict[str, _Part] = {}
@@ -122,6 +140,20 @@ def build_calendars(
                 parts,
                 existing,
             )
+    for place in places or ():
+        rows = by_place[place.ags]
+        if rows:
+            name = plain_text(place.name)
+            calendar = _calendar(
+                place.slug,
+                f"citynews – Termine: {name}",
+                f"Veranstaltungen in {name} (Schlüssel {place.ags}).",
+                rows,
+                parts,
+                existing,
+            )
+            calendar.group, calendar.state = "orte", place.state
+            yield calendar
     yield _calendar(
         ALL_EVENTS_SLUG,
         "citynews – alle Termine",
@@ -130,10 +162,6 @@ def build_calendars(
         parts,
         existing,
     )
-
-
-def _window_start(now: datetime) -> str:
-    return utc_text(as_datetime(upcoming_threshold(now)) - timedelta(days=PAST_DAYS))
 
 
 def _calendar(
@@ -202,7 +230,10 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
     ev.add("dtstamp", stamp)
     ev.add("last-modified", stamp)
     ev.add("sequence", row["sequence"] or 0)
-    ev.add("summary", plain_text(row["title"]) or plain_text(row["doc_title"]) or "Termin")
+    title = title_text(row["title"]) or title_text(row["doc_title"]) or "Termin"
+    ev.add("summary", status_prefix(row["status"]) + title)
+    if row["status"] == "cancelled":
+        ev.add("status", "CANCELLED")
     if row["all_day"] or not isinstance(start, datetime):
         first = start.astimezone(BERLIN).date() if isinstance(start, datetime) else start
         last = end.astimezone(BERLIN).date() if isinstance(end, datetime) else end
@@ -227,15 +258,22 @@ def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
     url = safe_url(row["url"])
     if url:
         ev.add("url", url)
+    description = _description(row, url)
+    if description:
+        ev.add("description", description)
+    return ev, day, timed
+
+
+def _description(row: sqlite3.Row, url: str | None) -> str:
     lines = [plain_text(row["summary"], max_chars=600)]
     if row["online"]:
         lines.append("Online-Veranstaltung.")
     registration = safe_url(row["registration_url"])
     if registration:
         lines.append(f"Anmeldung: {registration}")
+    deadline = as_datetime(row["registration_deadline"])
+    if deadline:
+        lines.append(f"Anmeldeschluss: {german_date(deadline.date())}")
     if row["source_title"]:
         lines.append(f"Quelle: {plain_text(row['source_title'])}" + (f" – {url}" if url else ""))
-    description = "\n\n".join(line for line in lines if line)
-    if description:
-        ev.add("description", description)
-    return ev, day, timed
+    return "\n\n".join(line for line in lines if line)

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import sqlite3
-from datetime import UTC, date, datetime
-from functools import cache
+import tempfile
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import nh3
 
+from citynews.errors import CitynewsError, InputError
 from citynews.model import BERLIN, GERMAN_MONTHS, parse_iso
 
 # Tags that may carry active content or break a reader's layout: dropped with what they contain.
@@ -25,6 +29,18 @@ _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript"
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"} - _DROP_WITH_CONTENT
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+# Bidi embeddings, overrides and isolates: they let a title display as something it is not.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Lines a portal marks as advertising ("Anzeige · Jetzt Tarife vergleichen!") are not content.
+_AD_LINE = re.compile(
+    r"^[ \t]*(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_AD_BLOCK = re.compile(
+    r"<(p|div|li|aside|section|span)\b[^>]*>\s*(?:<[^>]+>\s*)*"
+    r"(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*?</\1>",
+    re.IGNORECASE | re.DOTALL,
+)
+TITLE_CHARS = 300
 
 GERMAN_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 # Libraries whose version can change the bytes of a published file (tzdata: VTIMEZONE rules).
@@ -39,17 +55,61 @@ def connect_readonly(db_path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by their owner only; published files are for web servers.
+_FILE_MODE = 0o666 & ~_umask()
+
+
+class FeedsWriteError(CitynewsError):
+    """A feed file cannot be written (full disk, read-only or missing folder)."""
+
+    exit_code = 1
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly these bytes (mtime then stays)."""
+    """Write ``data`` unless the file already holds exactly these bytes (mtime then stays).
+
+    The bytes go to a temporary file created exclusively (O_EXCL, unpredictable name) in the
+    target folder and then replace ``path``: a planted symlink is never followed, a reader
+    never sees half a file, and a failed write leaves no temporary file behind.
+    """
     try:
-        if path.read_bytes() == data:
+        if not path.is_symlink() and path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    except OSError as exc:
+        raise FeedsWriteError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    except OSError as exc:
+        raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+    try:
+        os.fchmod(fd, _FILE_MODE)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FeedsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
+
+
+def check_base_url(url: str, *, allow_file: bool = False) -> str:
+    """The public URL of the feed folder, ending in "/"; InputError unless absolute http(s)."""
+    parts = urlsplit(url.strip())
+    schemes = ("http", "https", "file") if allow_file else ("http", "https")
+    if parts.scheme.lower() not in schemes or (parts.scheme != "file" and not parts.netloc):
+        raise InputError(
+            f"base URL must be an absolute http(s) URL such as https://example.org/feeds/,"
+            f" got {url!r}"
+        )
+    return url.strip().rstrip("/") + "/"
 
 
 def fingerprint(*parts: object) -> str:
@@ -88,12 +148,15 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
+# A document shows up in several feeds of one build (a district right before its towns):
+# it is cleaned once while it is among the recently seen.
+@lru_cache(maxsize=1024)
 def clean_html(fragment: str | None) -> str:
     """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
     if not fragment:
         return ""
     return nh3.clean(
-        fragment,
+        without_ads(_BIDI.sub("", fragment)),
         tags=_ALLOWED_TAGS,
         clean_content_tags=_DROP_WITH_CONTENT,
         url_schemes={"http", "https", "mailto"},
@@ -101,10 +164,19 @@ def clean_html(fragment: str | None) -> str:
     )
 
 
-def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
-    """Text without any markup, whitespace collapsed, cut at a word boundary if too long."""
+def without_ads(text: str | None) -> str:
+    """Text or HTML without the lines and blocks a portal marks as advertising."""
     if not text:
         return ""
+    return _AD_LINE.sub("", _AD_BLOCK.sub("", text))
+
+
+@lru_cache(maxsize=8192)
+def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
+    """Text without any markup or bidi controls, whitespace collapsed, cut at a word boundary."""
+    if not text:
+        return ""
+    text = _BIDI.sub("", text)
     # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag later.
     text = _TAG.sub(
         " ", html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
@@ -169,3 +241,57 @@ def upcoming_threshold(now: datetime) -> str:
     """UTC key of today's Berlin midnight: events of today count as upcoming all day long."""
     local = now.astimezone(BERLIN)
     return utc_text(datetime(local.year, local.month, local.day, tzinfo=BERLIN))
+
+
+# Calendars hold the events from this many days before today on; the events feed and
+# index.html use the same window so their counts agree.
+PAST_DAYS = 90
+FILE_SLUG_CHARS = 100
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_STATUS = {
+    "cancelled": "Abgesagt: ",
+    "postponed": "Verschoben: ",
+    "moved-online": "Online statt vor Ort: ",
+    "sold-out": "Ausgebucht: ",
+}
+
+
+def window_start(now: datetime) -> str:
+    """UTC key of the first moment the calendars and the events feed include."""
+    start = as_datetime(upcoming_threshold(now)) - timedelta(days=PAST_DAYS)
+    return utc_text(start)
+
+
+def title_text(text: str | None) -> str:
+    """A title for output: plain text, capped at ``TITLE_CHARS``, German quotes closed.
+
+    A title that opens „ without its “ (the extractor strips trailing quote marks) gets the
+    closing mark back, so „Daten für die Stadt“ reads as the page wrote it.
+    """
+    text = plain_text(text, max_chars=TITLE_CHARS)
+    if text.count("„") > text.count("“"):
+        text += "“"
+    return text
+
+
+def status_prefix(status: str | None) -> str:
+    """'Abgesagt: ' and friends for an event status; '' for scheduled or unknown."""
+    return _STATUS.get(status or "", "")
+
+
+def slugify(name: str, max_chars: int = 60) -> str:
+    """'Halle (Saale)' → 'halle-saale': ASCII, umlauts spelled out, cut at a hyphen."""
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_TRANSLIT))
+    slug = _NOT_SLUG.sub("-", ascii_name.encode("ascii", "ignore").decode().lower()).strip("-")
+    if len(slug) > max_chars:
+        slug = slug[:max_chars].rsplit("-", 1)[0]
+    return slug or "ohne-namen"
+
+
+def file_slug(slug: str) -> str:
+    """A slug short enough for any file system: long ones keep a prefix and a hash suffix."""
+    if len(slug) <= FILE_SLUG_CHARS:
+        return slug
+    digest = hashlib.blake2b(slug.encode("utf-8"), digest_size=5).hexdigest()
+    return f"{slug[: FILE_SLUG_CHARS - 11].rstrip('-')}-{digest}"

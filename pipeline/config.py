@@ -113,6 +113,8 @@ class SourcesConfig:
     path: Path
     crawler: CrawlerSettings
     sources: dict[str, Source]
+    # [feeds] base_url: the public URL of the published feed folder.
+    feeds_base_url: str | None = None
 
     def select(self, names: list[str] | tuple[str, ...] | None = None) -> list[Source]:
         """The enabled sources, or exactly the named ones (unknown names are an error)."""
@@ -292,6 +294,17 @@ def _parse_crawler(table: Any, where: str) -> CrawlerSettings:
     return CrawlerSettings(**values)
 
 
+def _parse_feeds(table: Any, where: str) -> str | None:
+    table = _expect(table, dict, where, "a table")
+    unknown = sorted(set(table) - {"base_url"})
+    if unknown:
+        raise ConfigError(f"{where}.{unknown[0]}: unknown key (allowed: base_url)")
+    url = _expect(table.get("base_url", ""), str, f"{where}.base_url", "a string")
+    if url and not re.match(r"https?://[^/]+", url):
+        raise ConfigError(f"{where}.base_url: not an absolute http(s) URL: {url!r}")
+    return url or None
+
+
 def load_sources(path: Path | str | None = None) -> SourcesConfig:
     """Read and validate a sources file; raise ConfigError naming the bad key."""
     path = Path(path) if path else DEFAULT_SOURCES
@@ -303,11 +316,12 @@ def load_sources(path: Path | str | None = None) -> SourcesConfig:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: broken TOML: {exc}") from None
-    unknown = sorted(set(raw) - {"crawler", "sources"})
+    unknown = sorted(set(raw) - {"crawler", "feeds", "sources"})
     if unknown:
         raise ConfigError(
-            f"{path}: {unknown[0]}: unknown top-level key (allowed: crawler, sources)"
+            f"{path}: {unknown[0]}: unknown top-level key (allowed: crawler, feeds, sources)"
         )
+    feeds_base_url = _parse_feeds(raw.get("feeds", {}), f"{path}: feeds")
     crawler = _parse_crawler(raw.get("crawler", {}), f"{path}: crawler")
     tables = _expect(raw.get("sources", {}), dict, f"{path}: sources", "a table of sources")
     if not tables:
@@ -316,4 +330,4 @@ def load_sources(path: Path | str | None = None) -> SourcesConfig:
         name: _parse_source(name, table, f"{path}: sources.{name}")
         for name, table in tables.items()
     }
-    return SourcesConfig(path=path, crawler=crawler, sources=sources)
+    return SourcesConfig(path=path, crawler=crawler, sources=sources, feeds_base_url=feeds_base_url)

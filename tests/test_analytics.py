@@ -240,14 +240,6 @@ def test_export_rejects_bad_input_with_one_line(db, kwargs, message):
     db.execute("delete from states where code = '99'")  # query_only was switched off again
 
 
-def test_serve_command_argv(tmp_path):
-    argv = analytics.serve_command(tmp_path / "citynews.db", 8123)
-    assert argv[1:5] == ["-m", "datasette", "serve", str(tmp_path / "citynews.db")]
-    assert argv[argv.index("--host") + 1] == "127.0.0.1"
-    assert argv[argv.index("--port") + 1] == "8123"
-    assert Path(argv[argv.index("--metadata") + 1]).is_file()
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -280,7 +272,7 @@ def test_datasette_serves_canned_queries(db):
         deadline = time.monotonic() + 30
         rows = _get_json(f"{base}/dokumente_pro_thema_und_monat.json?_shape=array", deadline)
         assert {"topic_name": "Mobilität & Verkehr", "month": "2026-02", "documents": 1} in rows
-        rows = _get_json(f"{base}/termine_sachsen_anhalt_30_tage.json?_shape=array", deadline)
+        rows = _get_json(f"{base}/termine_in_ort.json?_shape=array&ort=Sachsen-Anhalt", deadline)
         assert [r["title"] for r in rows] == ["Datenwerkstatt"]
         rows = _get_json(f"{base}/volltextsuche.json?_shape=array&suche=Zwilling", deadline)
         assert len(rows) == 1

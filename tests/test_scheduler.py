@@ -128,7 +128,8 @@ def test_a_run_with_new_documents_rebuilds_feeds_and_logs_one_line(tmp_path):
     assert crawl[:3] == ["crawl", "--source", "kommunal-digital"]
     assert crawl[crawl.index("--db") + 1] == str(tmp_path / "c.db")
     assert crawl[crawl.index("--proxy") + 1] == "http://127.0.0.1:9" and "--json" in crawl
-    assert feeds == ["feeds", "--db", str(tmp_path / "c.db"), "--out", str(tmp_path / "feeds")]
+    assert feeds[:5] == ["feeds", "--db", str(tmp_path / "c.db"), "--out", str(tmp_path / "feeds")]
+    assert feeds[5] == "--sources"  # the feeds' base URL may live in the sources file
     assert len(lines) == 1
     assert " source=kommunal-digital exit=0 pages=7 new=2 updated=0 " in lines[0]
     assert lines[0].endswith(" s feeds=rebuilt")
@@ -230,7 +231,7 @@ def start_schedule(sources: Path, db: Path, proxy: str, *extra: str) -> subproce
             *extra,
         ],
         cwd=REPO,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "CITYNEWS_BASE_URL": "https://f.example/"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,7 +8,6 @@ lock. The operations commands `schedule` and `status` live in citynews.ops.cli_o
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from importlib.metadata import version as package_version
@@ -215,12 +214,21 @@ def crawl(
 )
 @click.option(
     "--base-url",
-    default="",
-    help="Public URL of the feed folder, for self links (default: the folder's file:// URL).",
+    default=None,
+    help="Public URL of the feed folder (else $CITYNEWS_BASE_URL or [feeds] base_url).",
 )
 @click.option("--limit", type=LIMIT, default=50, show_default=True, help="Items per feed.")
-def feeds(db_path: Path, out_dir: Path, base_url: str, limit: int) -> None:
+@sources_option
+def feeds(
+    db_path: Path, out_dir: Path, base_url: str | None, limit: int, sources_path: Path
+) -> None:
     """Build RSS, Atom and iCal files, OPML and index.html from the database."""
+    from citynews.ops.browse import publish_base_url
+    from citynews.storage.store import open_db
+
+    open_db(db_path, create=False).close()
+    config = load_sources(sources_path) if base_url is None else None
+    base_url = publish_base_url(base_url, config)
     report = _build_feeds(db_path, out_dir, base_url=base_url, limit=limit)
     click.echo(report)
 
@@ -230,7 +238,7 @@ def _build_feeds(db_path: Path, out_dir: Path, *, base_url: str = "", limit: int
     from citynews.storage.store import open_db
 
     open_db(db_path, create=False).close()
-    # Feed links must be absolute URLs; unpublished feeds point at their own folder.
+    # Only the demo publishes to its own folder: its links are the folder's file:// URL.
     base_url = base_url or out_dir.resolve().as_uri() + "/"
     return build_feeds(db_path, out_dir, base_url=base_url, limit=limit)
 
@@ -271,7 +279,7 @@ def demo(out_dir: Path, db_path: Path) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True)
 @db_option
 @click.option("--topic", help="Only documents with this topic slug (see the feeds).")
 @click.option("--place", help="AGS or AGS prefix, place name or state name.")
@@ -281,7 +289,7 @@ def demo(out_dir: Path, db_path: Path) -> None:
 @click.option("--limit", type=LIMIT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search(
-    query: str,
+    words: tuple[str, ...],
     db_path: Path,
     topic: str | None,
     place: str | None,
@@ -290,10 +298,16 @@ def search(
     as_json: bool,
 ) -> None:
     """Full-text search over titles and texts (umlauts optional: "Mobilitat" finds "Mobilität")."""
+    from citynews.ops.browse import check_place, check_topic
     from citynews.storage import analytics
     from citynews.storage.store import open_db
 
     db = open_db(db_path, create=False)
+    if topic:
+        check_topic(db, topic)
+    if place:
+        check_place(db, place)
+    query = " ".join(words)
     rows = analytics.search(db, query, topic=topic, place=place, since=since, limit=limit)
     for row in rows:
         if as_json:
@@ -330,6 +344,7 @@ def search(
     show_default=True,
     help="Stop (exit 1) when the query runs longer than this many seconds.",
 )
+@click.option("--excel", is_flag=True, help="CSV for German Excel: BOM and ';' separators.")
 def export(
     db_path: Path,
     table: str | None,
@@ -338,6 +353,7 @@ def export(
     out: Path | None,
     max_rows: int,
     timeout: float,
+    excel: bool,
 ) -> None:
     """Export a table, view or query as CSV or JSON for spreadsheets.
 
@@ -356,33 +372,11 @@ def export(
             out=out or sys.stdout,
             max_rows=max_rows,
             timeout=timeout,
+            excel=excel,
         )
     finally:
         db.close()
     click.echo(f"export: {count} rows", err=True)
-
-
-@cli.command()
-@db_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True)
-def serve(db_path: Path, host: str, port: int) -> None:
-    """Browse the database in Datasette with documented tables and canned queries.
-
-    Needs the optional extra: pip install 'citynews[serve]'.
-    """
-    import importlib.util
-
-    from citynews.storage import analytics
-    from citynews.storage.store import open_db
-
-    if importlib.util.find_spec("datasette") is None:
-        raise InputError("Datasette is not installed: pip install 'citynews[serve]'")
-    open_db(db_path, create=False).close()
-    click.echo(f"serve: http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    argv = analytics.serve_command(db_path, port, host)
-    # Datasette takes over this process, so stopping `citynews serve` stops the server too.
-    os.execv(argv[0], argv)
 
 
 @cli.command()
@@ -496,6 +490,17 @@ def reprocess_cmd(
 
 cli.add_command(schedule)
 cli.add_command(status)
+
+
+def _register_browse_commands() -> None:
+    from citynews.ops.browse import places, topics
+    from citynews.ops.serve import serve
+
+    for command in (serve, topics, places):
+        cli.add_command(command)
+
+
+_register_browse_commands()
 
 
 def main() -> None:

@@ -310,6 +310,7 @@ class CrawlScheduler:
             if summary and summary.get("new", 0) + summary.get("updated", 0) > 0 and self.feeds_dir:
                 feeds_code, _, feeds_err = self._spawn_and_wait(
                     ["feeds", "--db", str(self.db_path), "--out", str(self.feeds_dir)]
+                    + ["--sources", str(self.sources_path)]
                 )
                 extras.append("feeds=rebuilt" if feeds_code == 0 else f"feeds=failed({feeds_code})")
             seconds = time.monotonic() - started

@@ -19,7 +19,6 @@ import csv
 import json
 import re
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +30,6 @@ import sqlite_utils
 
 from citynews.errors import InputError
 from citynews.model import utc_key
-from citynews.paths import PACKAGE_DATA
 
 # AGS prefix → (name, slug): the first two digits of every Amtlicher Gemeindeschlüssel.
 STATES: dict[str, tuple[str, str]] = {
@@ -53,7 +51,6 @@ STATES: dict[str, tuple[str, str]] = {
     "16": ("Thüringen", "thueringen"),
 }
 
-METADATA_PATH = PACKAGE_DATA / "datasette" / "metadata.json"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 NOW_UTC = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 # "+d.duplicate_of" below: almost every row has NULL there, and letting SQLite pick the
@@ -75,7 +72,11 @@ select
      join topics t on t.slug = dt.topic where dt.document_id = d.id) as topics,
   (select group_concat(coalesce(p.name, dp.name), '; ') from document_places dp
      left join places p on p.ags = dp.ags where dp.document_id = d.id) as places,
-  (select count(*) from events e where e.document_id = d.id) as events
+  (select count(*) from events e where e.document_id = d.id) as events,
+  (select json_group_array(dt.topic) from document_topics dt
+     where dt.document_id = d.id) as topic_list,
+  (select json_group_array(distinct st.name) from document_places dp
+     join states st on st.code = substr(dp.ags, 1, 2) where dp.document_id = d.id) as state_list
 from documents d
 left join sources s on s.name = d.source""",
     "v_events_upcoming": f"""
@@ -406,6 +407,7 @@ def export(
     out: Path | str | TextIO,
     max_rows: int = DEFAULT_MAX_ROWS,
     timeout: float = DEFAULT_TIMEOUT_S,
+    excel: bool = False,
 ) -> int:
     """Write a table, a view or one read-only SELECT as CSV or JSON; returns the row count.
 
@@ -433,8 +435,8 @@ def export(
         rows = _bounded(cursor, max_rows, timed_out, timeout)
         if isinstance(out, str | Path):
             with open(out, "w", encoding="utf-8", newline="") as stream:
-                return _write(rows, columns, fmt, stream)
-        return _write(rows, columns, fmt, out)
+                return _write(rows, columns, fmt, stream, excel)
+        return _write(rows, columns, fmt, out, excel)
 
 
 def _bounded(
@@ -454,10 +456,19 @@ def _bounded(
         raise _sql_error(exc, timed_out[0], timeout) from None
 
 
-def _write(rows: Iterator[tuple[Any, ...]], columns: list[str], fmt: str, stream: TextIO) -> int:
+def _write(
+    rows: Iterator[tuple[Any, ...]],
+    columns: list[str],
+    fmt: str,
+    stream: TextIO,
+    excel: bool = False,
+) -> int:
     count = 0
     if fmt == "csv":
-        writer = csv.writer(stream)
+        # German Excel reads UTF-8 only after a BOM and splits columns at ";".
+        if excel:
+            stream.write("\ufeff")
+        writer = csv.writer(stream, delimiter=";" if excel else ",")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(v) for v in row])
@@ -470,29 +481,3 @@ def _write(rows: Iterator[tuple[Any, ...]], columns: list[str], fmt: str, stream
         count += 1
     stream.write("\n]\n")
     return count
-
-
-# --- Datasette --------------------------------------------------------------------------------
-
-
-def serve_command(db_path: Path | str, port: int, host: str = "127.0.0.1") -> list[str]:
-    """The argv that serves a database read-only with Datasette and citynews' metadata.
-
-    Canned queries are defined for a database named ``citynews`` (the file ``citynews.db``).
-    """
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        str(db_path),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--metadata",
-        str(METADATA_PATH),
-        "--setting",
-        "sql_time_limit_ms",
-        "3000",
-    ]

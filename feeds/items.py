@@ -1,0 +1,370 @@
+"""What each feed is made of: the feed list (all, events, topics, states, places, sources) and
+the rows behind every feed, turned into items.
+
+Place feeds exist per municipality (8-digit AGS) and per district (5-digit AGS, Landkreis) that
+has documents. A kreisfreie Stadt is its own district (its municipality key ends in ``000``), so
+it gets the town feed only. Slugs carry the official key and stay stable when a name changes its
+spelling: ``ort-15002000-halle-saale``, ``kreis-15084-burgenlandkreis``.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from citynews.feeds.common import (
+    as_datetime,
+    clean_html,
+    file_slug,
+    german_date,
+    plain_text,
+    safe_url,
+    short_date,
+    slugify,
+    status_prefix,
+    title_text,
+    upcoming_threshold,
+    window_start,
+    without_ads,
+)
+from citynews.storage.analytics import STATES
+
+EVENTS_SLUG = "veranstaltungen"
+SUMMARY_CHARS = 400
+# Shown for an empty feed: a fixed date, so an empty database still rebuilds identical bytes.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Feed order: the document's own date, else when citynews first saw it (the index in
+# citynews.storage.analytics covers exactly this expression).
+# "+d.duplicate_of" keeps SQLite from choosing the duplicate_of index (almost every row is
+# null) over the order index, which turned a 0.4 ms LIMIT scan into a 20 ms sort.
+ORDER_KEY = "coalesce(d.published_utc, d.first_seen)"
+_DOC_COLUMNS = (
+    "d.id, d.url, d.source, d.title, d.published, d.modified, d.first_seen, d.summary,"
+    " substr(d.text, 1, 1000) as text_start, d.content_html, d.content_hash, d.updated_at"
+)
+
+
+@dataclass
+class Item:
+    guid: str
+    title: str
+    link: str | None
+    published: datetime
+    updated: datetime
+    summary: str
+    content: str
+    categories: list[str]
+    places: list[str]
+    source_title: str | None
+    source_url: str | None
+
+
+@dataclass
+class Rows:
+    """What a feed is made from: its rows (documents or events) and their labels."""
+
+    rows: list[sqlite3.Row]
+    topics: dict[str, list[str]]
+    places: dict[str, list[str]]
+    events: bool = False
+
+
+@dataclass
+class Feed:
+    slug: str
+    group: str
+    title: str
+    description: str
+    data: Rows
+    # Places only: the state's AGS prefix (OPML and index.html group place feeds by state).
+    state: str | None = None
+
+
+@dataclass
+class PlaceFeed:
+    """A municipality or district with documents: its key, name, slug and state."""
+
+    ags: str
+    name: str
+    kind: str
+    slug: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        prefix = "ort" if self.kind == "municipality" else "kreis"
+        self.slug = file_slug(f"{prefix}-{self.ags}-{slugify(self.name)}")
+
+    @property
+    def state(self) -> str:
+        return self.ags[:2]
+
+
+def place_feeds(conn: sqlite3.Connection) -> list[PlaceFeed]:
+    """Every municipality and district that documents refer to, in key order."""
+    names = dict(conn.execute("select ags, name from places where name is not null"))
+    districts = dict(
+        conn.execute(
+            "select substr(ags, 1, 5), max(district) from places"
+            " where length(ags) = 8 and district is not null group by 1"
+        )
+    )
+    keys = [row[0] for row in conn.execute("select distinct ags from document_places")]
+    towns = {k for k in keys if len(k) == 8}
+    out = [PlaceFeed(k, names.get(k) or k, "municipality") for k in sorted(towns)]
+    for key in sorted({k[:5] for k in keys if len(k) >= 5}):
+        if f"{key}000" in towns:
+            continue  # a kreisfreie Stadt: the town feed is the district feed
+        name = names.get(key) or districts.get(key) or f"Kreis {key}"
+        out.append(PlaceFeed(key, name, "district"))
+    return sorted(out, key=lambda p: p.ags)
+
+
+def collect_feeds(
+    fetch: ItemFetcher, places: list[PlaceFeed], *, limit: int, now: datetime
+) -> Iterable[Feed]:
+    """Every feed of the database in publishing order; the caller skips empty ones."""
+    topic_names = fetch.topic_names
+    yield Feed(
+        "alle",
+        "gesamt",
+        "citynews – alle Meldungen",
+        "Neue Meldungen aller Quellen zu Smart City und Digitalisierung in deutschen Kommunen.",
+        fetch.documents("", [], limit),
+    )
+    events_name = topic_names.get(EVENTS_SLUG, "Veranstaltungen")
+    yield Feed(
+        EVENTS_SLUG,
+        "gesamt",
+        f"citynews – {events_name}",
+        "Angekündigte Veranstaltungen aller Quellen, kommende Termine zuerst.",
+        fetch.events(limit, now),
+    )
+    for topic in fetch.topics:
+        if topic["slug"] == EVENTS_SLUG:
+            continue
+        yield Feed(
+            topic["slug"],
+            "themen",
+            f"citynews – {topic['name']}",
+            plain_text(topic["description"]) or f"Meldungen zum Thema {topic['name']}.",
+            fetch.documents(
+                " and exists (select 1 from document_topics dt"
+                " where dt.document_id = d.id and dt.topic = ?)",
+                [topic["slug"]],
+                limit,
+            ),
+        )
+    for code, (name, slug) in STATES.items():
+        yield Feed(
+            f"land-{slug}",
+            "laender",
+            f"citynews – {name}",
+            f"Meldungen mit Bezug zu Orten in {name}.",
+            fetch.in_places(code, f"{int(code) + 1:02d}", limit),
+        )
+    ranking = fetch.place_ranking(places, limit)
+    for place in places:
+        name = plain_text(place.name)
+        label = name if place.kind == "municipality" else _district_label(name)
+        yield Feed(
+            place.slug,
+            "orte",
+            f"citynews – {label}",
+            f"Meldungen mit Bezug zu {label} (Schlüssel {place.ags}).",
+            fetch.by_ids(ranking.get(place.ags, [])),
+            state=place.state,
+        )
+    for name, source in fetch.sources.items():
+        title = title_text(source["title"]) or name
+        yield Feed(
+            file_slug(f"quelle-{name}"),
+            "quellen",
+            f"citynews – Quelle: {title}",
+            f"Alle Meldungen von {title}.",
+            fetch.documents(" and d.source = ?", [name], limit),
+        )
+
+
+def _district_label(name: str) -> str:
+    return name if "kreis" in name.casefold() else f"Landkreis {name}"
+
+
+class ItemFetcher:
+    """Queries of the feed builder; every query is indexed and capped with LIMIT."""
+
+    def __init__(self, conn: sqlite3.Connection, sources: dict[str, sqlite3.Row]) -> None:
+        self.conn = conn
+        self.sources = sources
+        self.topics = conn.execute(
+            "select slug, name, description from topics order by position, slug"
+        ).fetchall()
+        self.topic_names = {t["slug"]: t["name"] for t in self.topics}
+        columns = {row[1] for row in conn.execute("pragma table_info(events)")}
+        # Event status and deadline come with a later schema migration; older files lack them.
+        self.event_extras = ", ".join(
+            f"e.{c}" if c in columns else f"null as {c}"
+            for c in ("status", "registration_deadline")
+        )
+
+    def documents(self, where: str, params: list[object], limit: int) -> Rows:
+        rows = self.conn.execute(
+            f"select {_DOC_COLUMNS} from documents d where +d.duplicate_of is null{where}"
+            f" order by {ORDER_KEY} desc, d.id desc limit ?",
+            [*params, limit],
+        ).fetchall()
+        return Rows(rows, *self._labels([r["id"] for r in rows]))
+
+    def place_ranking(self, places: list[PlaceFeed], limit: int) -> dict[str, list[str]]:
+        """The newest ``limit`` document ids of every place feed, in one pass.
+
+        One ordered scan of all place links instead of a query per town: thousands of place
+        feeds cost one sort, not thousands of them.
+        """
+        wanted = {p.ags for p in places}
+        ranking: dict[str, list[str]] = {ags: [] for ags in wanted}
+        for ags, doc_id in self.conn.execute(
+            "select dp.ags, d.id from document_places dp join documents d"
+            " on d.id = dp.document_id where +d.duplicate_of is null"
+            f" order by {ORDER_KEY} desc, d.id desc"
+        ):
+            for key in (ags, ags[:5]):
+                ids = ranking.get(key)
+                if ids is not None and len(ids) < limit and doc_id not in ids:
+                    ids.append(doc_id)
+        return ranking
+
+    def by_ids(self, ids: list[str]) -> Rows:
+        """Rows of these documents, in the order given."""
+        if not ids:
+            return Rows([], {}, {})
+        marks = ",".join("?" * len(ids))
+        found = {
+            r["id"]: r
+            for r in self.conn.execute(
+                f"select {_DOC_COLUMNS} from documents d where d.id in ({marks})", ids
+            )
+        }
+        rows = [found[i] for i in ids if i in found]
+        return Rows(rows, *self._labels([r["id"] for r in rows]))
+
+    def in_places(self, low: str, high: str, limit: int) -> Rows:
+        """Documents about places whose AGS lies in [low, high): a state, district or town.
+
+        The place index finds the few documents of a town; "+" keeps SQLite from walking the
+        whole feed-order index instead, which is slow for towns with few documents.
+        """
+        rows = self.conn.execute(
+            f"select {_DOC_COLUMNS} from documents d where d.id in"
+            " (select dp.document_id from document_places dp where dp.ags >= ? and dp.ags < ?)"
+            f" and +d.duplicate_of is null order by +{ORDER_KEY} desc, d.id desc limit ?",
+            [low, high, limit],
+        ).fetchall()
+        return Rows(rows, *self._labels([r["id"] for r in rows]))
+
+    def events(self, limit: int, now: datetime) -> Rows:
+        """Upcoming events first, then recent ones: the calendars' window, never older."""
+        threshold = upcoming_threshold(now)
+        select = (
+            f"select e.id as event_id, e.title as event_title, e.start, e.end, e.all_day,"
+            f" e.venue, e.address, e.place_name, {self.event_extras}, {_DOC_COLUMNS}"
+            " from events e join documents d on d.id = e.document_id where +d.duplicate_of is null"
+        )
+        rows = self.conn.execute(
+            f"{select} and e.start_utc >= ? order by e.start_utc, e.id limit ?", [threshold, limit]
+        ).fetchall()
+        if len(rows) < limit:
+            rows += self.conn.execute(
+                f"{select} and e.start_utc < ? and e.start_utc >= ?"
+                " order by e.start_utc desc, e.id desc limit ?",
+                [threshold, window_start(now), limit - len(rows)],
+            ).fetchall()
+        return Rows(rows, *self._labels(list({r["id"] for r in rows})), events=True)
+
+    def items(self, data: Rows) -> list[Item]:
+        """The feed items of rows from ``documents`` or ``events``."""
+        if not data.events:
+            return [
+                self._item(r, f"urn:citynews:{r['id']}", data.topics[r["id"]], data.places[r["id"]])
+                for r in data.rows
+            ]
+        return [self._event_item(r, data) for r in data.rows]
+
+    def _event_item(self, r: sqlite3.Row, data: Rows) -> Item:
+        start = as_datetime(r["start"])
+        item = self._item(
+            r, f"urn:citynews:event:{r['event_id']}", data.topics[r["id"]], data.places[r["id"]]
+        )
+        when = german_date(start.date() if len(r["start"]) == 10 else start)
+        where = ", ".join(
+            p for p in (plain_text(r["venue"]), plain_text(r["address"] or r["place_name"])) if p
+        )
+        prefix = f"Termin: {when}" + (f" · Ort: {where}" if where else "")
+        deadline = as_datetime(r["registration_deadline"])
+        if deadline:
+            prefix += f" · Anmeldung bis {german_date(deadline.date())}"
+        name = title_text(r["event_title"]) or item.title
+        item.title = f"{status_prefix(r['status'])}{short_date(start)}: {name}"
+        item.summary = f"{prefix}. {item.summary}".strip()
+        item.content = f"<p>{html.escape(prefix)}</p>{item.content}"
+        return item
+
+    def _labels(self, ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        topics: dict[str, list[str]] = defaultdict(list)
+        places: dict[str, list[str]] = defaultdict(list)
+        if not ids:
+            return topics, places
+        marks = ",".join("?" * len(ids))
+        for row in self.conn.execute(
+            "select dt.document_id, dt.topic from document_topics dt"
+            f" where dt.document_id in ({marks}) order by dt.document_id, dt.score desc, dt.topic",
+            ids,
+        ):
+            topics[row[0]].append(self.topic_names.get(row[1], row[1]))
+        for row in self.conn.execute(
+            f"select dp.document_id, coalesce(p.name, dp.name) from document_places dp"
+            f" left join places p on p.ags = dp.ags where dp.document_id in ({marks})"
+            " order by dp.document_id, dp.role = 'source-home', dp.ags",
+            ids,
+        ):
+            if row[1] and row[1] not in places[row[0]]:
+                places[row[0]].append(row[1])
+        return topics, places
+
+    def _item(self, r: sqlite3.Row, guid: str, topics: list[str], places: list[str]) -> Item:
+        published, updated = item_dates(r)
+        summary = plain_text(without_ads(r["summary"] or r["text_start"]), max_chars=SUMMARY_CHARS)
+        if not r["published"]:
+            # The reader must not mistake the crawl date for the publication date.
+            summary = f"(Datum unbekannt, gefunden am {short_date(published)}) {summary}".strip()
+        if places:
+            summary += f" Orte: {', '.join(places)}."
+        source = self.sources.get(r["source"])
+        source_title = (title_text(source["title"]) or r["source"]) if source else r["source"]
+        content = clean_html(r["content_html"]) or f"<p>{html.escape(summary)}</p>"
+        return Item(
+            guid=guid,
+            title=title_text(r["title"]) or "(ohne Titel)",
+            link=safe_url(r["url"]),
+            published=published,
+            updated=updated,
+            summary=summary.strip(),
+            content=content,
+            categories=topics,
+            places=places,
+            source_title=source_title,
+            source_url=safe_url(source["home_url"]) if source else None,
+        )
+
+
+def item_dates(r: sqlite3.Row) -> tuple[datetime, datetime]:
+    """An item's publication date (first seen when unknown) and the document's own last change.
+
+    The crawl time of a change is not the document's: ``updated`` is the modification date the
+    page states, else its publication date.
+    """
+    published = as_datetime(r["published"]) or as_datetime(r["first_seen"]) or EPOCH
+    modified = as_datetime(r["modified"])
+    return published, max(modified, published) if modified else published

@@ -1,0 +1,117 @@
+"""Serialize feeds: RSS 2.0 and Atom 1.0 through feedgen, the OPML list through lxml."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from citynews.feeds.common import join_url, plain_text
+from citynews.feeds.items import Feed, Item
+from citynews.storage.analytics import STATES
+
+GROUPS = {
+    "gesamt": "Gesamt",
+    "themen": "Themen",
+    "laender": "Bundesländer",
+    "orte": "Orte",
+    "quellen": "Quellen",
+    "kalender": "Kalender",
+}
+
+
+def render_feed(
+    feed: Feed, items: list[Item], base_url: str, updated: datetime
+) -> tuple[bytes, bytes]:
+    """The RSS and the Atom file of a feed."""
+    fg = FeedGenerator()
+    fg.id(f"urn:citynews:feed:{feed.slug}")
+    # Titles and descriptions are plain text: a source title with markup must not turn into
+    # markup once a reader decodes the channel.
+    fg.title(plain_text(feed.title))
+    fg.subtitle(plain_text(feed.description))
+    fg.description(plain_text(feed.description))
+    fg.language("de")
+    fg.author(name="citynews")
+    fg.generator("citynews")
+    fg.updated(updated)
+    for item in items:
+        fe = fg.add_entry(order="append")
+        fe.guid(item.guid, permalink=False)
+        fe.title(item.title)
+        if item.link:
+            fe.link(href=item.link, rel="alternate")
+        fe.published(item.published)
+        fe.pubDate(item.published)
+        fe.updated(item.updated)
+        fe.summary(item.summary)
+        fe.description(item.summary)
+        fe.content(item.content, type="html")
+        for name in item.categories:
+            fe.category(term=name)
+        for name in item.places:
+            fe.category(term=name, scheme="urn:citynews:ort", label=name)
+        if item.source_title:
+            fe.author(name=item.source_title)
+            if item.source_url:
+                fe.source(url=item.source_url, title=item.source_title)
+    home = join_url(base_url, "index.html")
+    out = []
+    for kind in ("rss", "atom"):
+        self_url = join_url(base_url, f"{feed.slug}.{kind}.xml")
+        # feedgen uses the last link as the RSS <link>: the human-readable page goes last.
+        fg.link(
+            [{"href": self_url, "rel": "self"}, {"href": home, "rel": "alternate"}], replace=True
+        )
+        out.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
+    return out[0], out[1]
+
+
+def opml(feeds: list, base_url: str) -> bytes:
+    """feeds.opml: one outline per group; place feeds and calendars nested by state."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = "citynews – alle Feeds und Kalender"
+    body = etree.SubElement(root, "body")
+    for group, label in GROUPS.items():
+        members = [f for f in feeds if f.group == group]
+        if not members:
+            continue
+        outline = etree.SubElement(body, "outline", text=label, title=label)
+        if group != "orte":
+            for f in members:
+                _outline(outline, f, base_url)
+            continue
+        for code, (state, _) in STATES.items():
+            in_state = [f for f in members if f.state == code]
+            if in_state:
+                nested = etree.SubElement(outline, "outline", text=state, title=state)
+                for f in in_state:
+                    _outline(nested, f, base_url)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _outline(parent: etree._Element, f, base_url: str) -> None:
+    for name in f.files:
+        if name.endswith(".atom.xml"):
+            continue  # one entry per feed: readers take the RSS file
+        if name.endswith(".ics"):
+            etree.SubElement(
+                parent,
+                "outline",
+                type="link",
+                text=f.title,
+                title=f.title,
+                url=join_url(base_url, name),
+            )
+        else:
+            etree.SubElement(
+                parent,
+                "outline",
+                type="rss",
+                text=f.title,
+                title=f.title,
+                xmlUrl=join_url(base_url, name),
+                htmlUrl=join_url(base_url, "index.html"),
+            )
