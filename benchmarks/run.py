@@ -290,7 +290,7 @@ def citynews_crawl(base_url: str, work: Path) -> tuple[dict[str, Any], ChildResu
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "citynews",
             "crawl",
             "--sources",
             str(sources),
@@ -537,7 +537,7 @@ def case_extract_cli(sizes: Sizes, work: Path, report: Report) -> dict[str, Any]
         """CPU seconds of the child: per core, whatever else the machine is doing."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
-            [sys.executable, "-m", "pipeline", "extract", *files, "--format", "json"],
+            [sys.executable, "-m", "citynews", "extract", *files, "--format", "json"],
             cwd=REPO,
             capture_output=True,
             check=True,

@@ -36,7 +36,7 @@ def run_cli(*args: str, timeout: float = 240, **kwargs) -> subprocess.CompletedP
     """Run the real `citynews` command in a child process (one reactor per process)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "citynews", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

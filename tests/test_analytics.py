@@ -262,7 +262,7 @@ def test_datasette_serves_canned_queries(db):
     path = Path(db.execute("pragma database_list").fetchone()[2])
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "citynews", "serve", "--db", str(path), "--port", str(port)],
         cwd=Path(__file__).resolve().parents[1],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

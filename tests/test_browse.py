@@ -31,7 +31,7 @@ def _without_env(name: str) -> dict[str, str]:
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The real `citynews` command in a child process, with an environment of the test's."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "citynews", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -77,7 +77,7 @@ def serving(db_path: Path) -> Iterator[str]:
     """`citynews serve` over ``db_path`` on a free port; yields the server's base URL."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(db_path), "--port", str(port)],
+        [sys.executable, "-m", "citynews", "serve", "--db", str(db_path), "--port", str(port)],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -233,7 +233,7 @@ def test_map_and_chart_plugins_are_active(served):
 
 def test_serve_needs_an_existing_database(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(tmp_path / "none.db")],
+        [sys.executable, "-m", "citynews", "serve", "--db", str(tmp_path / "none.db")],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -51,7 +51,7 @@ def crawl(sources: Path, db: Path, *, max_file_bytes: int | None) -> subprocess.
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
 
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", "crawl", "--sources", str(sources), "--db", str(db)]
+        [sys.executable, "-m", "citynews", "crawl", "--sources", str(sources), "--db", str(db)]
         + ["--json"],
         capture_output=True,
         text=True,

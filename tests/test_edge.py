@@ -69,7 +69,15 @@ def test_db_in_a_read_only_folder_is_one_line(tmp_path):
 
 
 def test_feeds_into_an_unwritable_folder_is_one_line(sample_db, not_a_folder):
-    result = invoke("feeds", "--db", str(sample_db), "--out", str(not_a_folder))
+    result = invoke(
+        "feeds",
+        "--db",
+        str(sample_db),
+        "--out",
+        str(not_a_folder),
+        "--base-url",
+        "https://feeds.example.org/",
+    )
     one_line(result, 1, "Not a directory")
 
 
@@ -197,7 +205,7 @@ def test_piping_into_head_exits_0_quietly(sample_db):
         "with recursive n(i) as (select 1 union all select i + 1 from n where i < 300000)"
         " select i, 'eine Zeile' from n"
     )
-    command = [sys.executable, "-m", "pipeline", "export", "--query", rows, "--db", str(sample_db)]
+    command = [sys.executable, "-m", "citynews", "export", "--query", rows, "--db", str(sample_db)]
     # head reads one line and exits; the writer meets a closed pipe on its next write.
     shell = f"set -o pipefail; {subprocess.list2cmdline(command)} | head -c 1 >/dev/null"
     result = subprocess.run(

@@ -382,7 +382,7 @@ def crawl_process(sources: Path, db: Path, **kwargs) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "citynews",
             "crawl",
             "--sources",
             str(sources),

@@ -98,7 +98,18 @@ def test_reprocess_uses_the_configuration_the_pages_were_crawled_with(crawled, t
     were, and the source-home place links are kept."""
     db = copy_db(crawled, tmp_path / "c.db")
     feeds = tmp_path / "feeds"
-    assert run_cli("feeds", "--db", str(db), "--out", str(feeds)).returncode == 0
+    assert (
+        run_cli(
+            "feeds",
+            "--db",
+            str(db),
+            "--out",
+            str(feeds),
+            "--base-url",
+            "https://feeds.example.org/",
+        ).returncode
+        == 0
+    )
     files = {p: p.read_bytes() for p in feeds.rglob("*") if p.is_file()}
     homes = query(
         db, "select document_id, ags from document_places where role = 'source-home' order by 1"
@@ -118,7 +129,9 @@ def test_reprocess_uses_the_configuration_the_pages_were_crawled_with(crawled, t
         )
         == homes
     )
-    rebuilt = run_cli("feeds", "--db", str(db), "--out", str(feeds))
+    rebuilt = run_cli(
+        "feeds", "--db", str(db), "--out", str(feeds), "--base-url", "https://feeds.example.org/"
+    )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert " 0 files written" in rebuilt.stdout, rebuilt.stdout
     assert {p: p.read_bytes() for p in feeds.rglob("*") if p.is_file()} == files

@@ -218,7 +218,7 @@ def start_schedule(sources: Path, db: Path, proxy: str, *extra: str) -> subproce
         [
             sys.executable,
             "-m",
-            "pipeline",
+            "citynews",
             "schedule",
             "--sources",
             str(sources),

@@ -19,6 +19,7 @@ import click
 
 from citynews.config import DEFAULT_DB, SourcesConfig
 from citynews.errors import InputError
+from citynews.ops.edge import table
 
 BASE_URL_ENV = "CITYNEWS_BASE_URL"
 _CHOICES_SHOWN = 12
@@ -32,12 +33,6 @@ db_option = click.option(
     show_default=True,
     help="SQLite database file.",
 )
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    from citynews.ops.cli import _table as table
-
-    table(header, rows)
 
 
 def publish_base_url(option: str | None, config: SourcesConfig | None) -> str:
@@ -116,7 +111,7 @@ def topics(db_path: Path) -> None:
             )
         }
         db.close()
-    _table(
+    table(
         ("slug", "name", "rules", "documents"),
         [(t.slug, t.name, rules.get(t.slug, 0), counts.get(t.slug, 0)) for t in taxonomy.topics],
     )
@@ -157,4 +152,4 @@ def places(name: tuple[str, ...], limit: int) -> None:
         )
         for e in list(found.values())[:limit]
     ]
-    _table(("name", "kind", "key", "state", "coordinates", "population"), rows)
+    table(("name", "kind", "key", "state", "coordinates", "population"), rows)

@@ -1,6 +1,6 @@
 """`citynews schedule`: crawl every enabled source by its cron expression until stopped.
 
-Each run is a child process ``python -m pipeline crawl --source NAME ... --json``:
+Each run is a child process ``python -m citynews crawl --source NAME ... --json``:
 
 * Scrapy's Twisted reactor cannot be restarted inside one process, so a process runs one crawl;
 * a crash, a memory leak or a hang in one crawl cannot take the long-running scheduler down,
@@ -249,12 +249,12 @@ class CrawlScheduler:
     # --- one run -----------------------------------------------------------------------------
 
     def _spawn_and_wait(self, args: list[str]) -> tuple[int, str, str]:
-        """Run ``python -m pipeline ARGS`` as a child in its own process group."""
+        """Run ``python -m citynews ARGS`` as a child in its own process group."""
         with self._lock:
             if self._terminated_at is not None:
                 return -int(signal.SIGTERM), "", "not started: scheduler terminating"
             child = self._child = subprocess.Popen(
-                [self.python, "-m", "pipeline", *args],
+                [self.python, "-m", "citynews", *args],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
