@@ -24,7 +24,7 @@ from citynews.config import (
     load_sources,
 )
 from citynews.errors import InputError
-from citynews.ops.cli_ops import schedule, status
+from citynews.ops.cli_ops import reprocess_cmd, schedule, status
 from citynews.ops.edge import (
     DEBUG_ENV,
     EXIT_FAILED,
@@ -434,62 +434,9 @@ def extract(
     sys.exit(status)
 
 
-# --- re-processing ---
-
-
-def _reprocess_progress() -> Any:
-    last = [0.0]
-
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 0.5 or done == total:
-            last[0] = now
-            click.echo(f"\rreprocess: {done}/{total}", err=True, nl=done == total)
-
-    return show
-
-
-@cli.command("reprocess")
-@click.option("--source", "source_name", help="Only documents of this source.")
-@click.option(
-    "--since", type=SINCE, help="Only documents published (or first seen) since this date."
-)
-@click.option(
-    "--taxonomy",
-    "taxonomy_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Topic taxonomy (TOML) to use instead of data/topics.toml.",
-)
-@sources_option
-@db_option
-def reprocess_cmd(
-    source_name: str | None,
-    since: Any,
-    taxonomy_path: Path | None,
-    sources_path: Path,
-    db_path: Path,
-) -> None:
-    """Extract and normalize the stored pages again, without network access.
-
-    Run it after a change to the gazetteer or the topic taxonomy. It takes the crawl lock:
-    while a crawl runs it exits 3.
-    """
-    from citynews.ops.reprocess import reprocess
-
-    config = load_sources(sources_path)
-    result = reprocess(
-        db_path,
-        source=source_name,
-        since=since,
-        taxonomy_path=taxonomy_path,
-        config=config,
-        progress=_reprocess_progress() if sys.stderr.isatty() else None,
-    )
-    click.echo(result.line())
-
-
 cli.add_command(schedule)
 cli.add_command(status)
+cli.add_command(reprocess_cmd)
 
 
 def _register_browse_commands() -> None:

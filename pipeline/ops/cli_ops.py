@@ -1,15 +1,17 @@
-"""Operations commands of the command line: `schedule` and `status`."""
+"""Operations commands of the command line: `schedule`, `status` and `reprocess`."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from citynews.config import DEFAULT_FEEDS_DIR, DEFAULT_SOURCES, load_sources
-from citynews.ops.edge import db_option, proxy_option, sources_option, table
+from citynews.ops.edge import SINCE, db_option, proxy_option, sources_option, table
 
 
 @click.command()
@@ -96,3 +98,57 @@ def status(db_path: Path, sources_path: Path | None, as_json: bool) -> None:
     else:
         table(health.TABLE_HEADER, health.table_rows(report))
     sys.exit(health.exit_code(report))
+
+
+# --- re-processing ---
+
+
+def _reprocess_progress() -> Any:
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done == total:
+            last[0] = now
+            click.echo(f"\rreprocess: {done}/{total}", err=True, nl=done == total)
+
+    return show
+
+
+@click.command("reprocess")
+@click.option("--source", "source_name", help="Only documents of this source.")
+@click.option(
+    "--since", type=SINCE, help="Only documents published (or first seen) since this date."
+)
+@click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Topic taxonomy (TOML) to use instead of data/topics.toml.",
+)
+@sources_option
+@db_option
+def reprocess_cmd(
+    source_name: str | None,
+    since: Any,
+    taxonomy_path: Path | None,
+    sources_path: Path,
+    db_path: Path,
+) -> None:
+    """Extract and normalize the stored pages again, without network access.
+
+    Run it after a change to the gazetteer or the topic taxonomy. It takes the crawl lock:
+    while a crawl runs it exits 3.
+    """
+    from citynews.ops.reprocess import reprocess
+
+    config = load_sources(sources_path)
+    result = reprocess(
+        db_path,
+        source=source_name,
+        since=since,
+        taxonomy_path=taxonomy_path,
+        config=config,
+        progress=_reprocess_progress() if sys.stderr.isatty() else None,
+    )
+    click.echo(result.line())
