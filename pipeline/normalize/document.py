@@ -20,6 +20,7 @@ from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
+from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
 from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
 from citynews.normalize.extract import extract_page, parse_html
@@ -68,6 +69,7 @@ class Normalizer:
             tree = parse_html(html)
         # Read before extraction, which may prune the tree the markup sits in.
         markup = event_nodes(tree)
+        grid = grid_text(tree)
         # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
         if markup:
@@ -76,7 +78,12 @@ class Normalizer:
             tree, url, day_of(page.published)
         )
         return self.from_page(
-            page, source=source, home_region=home_region, now=now, text_guess=text_guess
+            page,
+            source=source,
+            home_region=home_region,
+            now=now,
+            text_guess=text_guess,
+            grid=grid,
         )
 
     def from_page(
@@ -88,12 +95,13 @@ class Normalizer:
         now: date | None = None,
         text_guess: bool = False,
         stated_events: list[Event] | None = None,
+        grid: str = "",
     ) -> Document:
         """``now``: the day the page was fetched, the year of undated days when it has no date.
 
         ``text_guess``: the publication date is htmldate's guess from the visible text only.
         ``stated_events``: what a machine-readable source (iCal, JSON, OParl) says; the text
-        is then not searched for more.
+        is then not searched for more. ``grid``: the page's calendar grids as table lines.
         """
         guessed = page.published_source == "htmldate"
         # A guessed date must not date the events: read them against the crawl day instead.
@@ -105,10 +113,10 @@ class Normalizer:
         if stated_events is not None:
             events = list(stated_events)
         elif page.kind == "listing":
-            events = events_mod.listing_events(reader, now=now)
+            events = events_mod.listing_events(reader, now=now, grid=grid)
         else:
             events = events_mod.extract_events(
-                reader, links=content_links(page.content_html), now=now
+                reader, links=content_links(page.content_html), now=now, grid=grid
             )
         if guessed and guessed_date_is_wrong(page, events, text_guess=text_guess):
             page = replace(page, published=None, published_source=None)

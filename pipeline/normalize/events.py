@@ -200,7 +200,16 @@ def _beyond_structured(structured: list[Event], candidates: list[_Candidate]) ->
     return extra
 
 
-def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
+def _grid_events(page: Page, grid: str, reference: date | None) -> list[_Candidate]:
+    """Rows of the page's calendar grids (:mod:`citynews.normalize.eventgrid`), placed after
+    the main text: their offsets are in the grid text, not in ``page.text``."""
+    if not grid:
+        return []
+    after = len(page.text) + 1
+    return [replace(c, position=after + c.position) for c in table_events(grid, reference)]
+
+
+def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Candidate]:
     # Both readers need the key/value blocks and the line bounds: find them once.
     blocks = list(_kv_blocks(page))
     lines = _lines(page.text)
@@ -209,6 +218,7 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     taken = [(s, e) for s, e, _ in blocks] + [_line_of(page.text, c.position) for c in tables]
     # Table rows are distinct items by construction: never merged with one another.
     candidates = _dedupe(kv + _text_events(page, reference, taken, lines)) + tables
+    candidates += _grid_events(page, grid, reference)
     candidates.sort(key=lambda c: c.position)
     single = len(candidates) == 1
     for i, cand in enumerate(candidates):
@@ -226,7 +236,7 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     return candidates
 
 
-def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
+def listing_events(page: Page, *, now: date | None = None, grid: str = "") -> list[Event]:
     """The events of a listing page: only items that carry their own date fields.
 
     Calendars, course lists and date tables do; the running text of an overview (teasers,
@@ -235,12 +245,17 @@ def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
     reference = _reference(page) or now
     blocks = list(_kv_blocks(page))
     kv = _kv_events(page, reference, blocks, _lines(page.text))
-    candidates = sorted(_dedupe(kv) + table_events(page.text, reference), key=lambda c: c.position)
+    tables = table_events(page.text, reference) + _grid_events(page, grid, reference)
+    candidates = sorted(_dedupe(kv) + tables, key=lambda c: c.position)
     return _structured(page) + [c.event for c in candidates if c.event.title]
 
 
 def extract_events(
-    page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
+    page: Page,
+    *,
+    links: Sequence[tuple[str, str]] = (),
+    now: date | None = None,
+    grid: str = "",
 ) -> list[Event]:
     """The events a page announces: zero, one or several, in text order.
 
@@ -248,11 +263,12 @@ def extract_events(
     hCalendar read into that shape) win; dates of the same series that only the text lists are
     added. Otherwise the text is read. ``links`` are the content's (anchor text, href) pairs,
     used to find a registration link near an event. ``now`` is the day the page was fetched:
-    the year of days written without one when the page has no date of its own.
+    the year of days written without one when the page has no date of its own. ``grid`` is
+    the page's calendar grids as table lines (:func:`citynews.normalize.eventgrid.grid_text`).
     """
     reference = _reference(page) or now
     structured = _structured(page)
-    candidates = _text_candidates(page, reference)
+    candidates = _text_candidates(page, reference, grid)
     if structured:
         return structured + _beyond_structured(structured, candidates)
     urls = _assign_links(page, candidates, links)
