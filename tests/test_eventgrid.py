@@ -27,7 +27,7 @@ DIV_GRID = """
     <div class="zeile"><div class="a"><a href="/t/2">Flohmarkt für Kinder</a></div>
       <div class="b">Schulhof Nord<br/>Nordhorn</div>
       <div class="c">06.03.2027<br/>00:00 Uhr</div></div>
-    <div class="zeile"><div class="a"><a href="/t/3">Orgelkonzert</a></div>
+    <div class="zeile"><div class="a tipp"><a href="/t/3">Orgelkonzert</a></div>
       <div class="b">Kreuzkirche<br/>Meppen</div><div class="c">07.03.2027<br/>18:00 Uhr</div></div>
   </div>
 </div>

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from citynews.model import Event, Page
-from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
+from citynews.model import BERLIN, Event, Page
+from citynews.normalize.document import Normalizer
+from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
 
 
 def event(title: str, day: int, **kwargs: object) -> Event:
@@ -55,3 +56,28 @@ def test_guessed_date_is_wrong(
 ) -> None:
     the_page = page(text, published=published, published_source="htmldate")
     assert guessed_date_is_wrong(the_page, events, text_guess=text_guess) is wrong
+
+
+@pytest.mark.parametrize(
+    ("published", "now", "after"),
+    [
+        (date(2026, 5, 20), date(2026, 5, 10), True),  # a deadline or event day, not a byline
+        (datetime(2026, 5, 11, 23, 30, tzinfo=BERLIN), date(2026, 5, 10), False),  # slack
+        (date(2026, 5, 9), date(2026, 5, 10), False),
+        (date(2026, 5, 20), None, False),  # fetch day unknown: nothing to compare with
+        (None, date(2026, 5, 10), False),
+    ],
+)
+def test_after_fetch(published: date | None, now: date | None, after: bool) -> None:
+    assert after_fetch(page(published=published), now) is after
+
+
+def test_normalizer_drops_a_publication_date_after_the_fetch_day() -> None:
+    html = (
+        "<html><head><title>Stadtfest</title></head><body><main><h1>Stadtfest</h1>"
+        "<p>Veröffentlicht am 20.05.2026</p><p>Das Stadtfest lädt alle Familien ein.</p>"
+        "</main></body></html>"
+    )
+    url = "https://www.example-stadt.de/stadtfest"
+    assert Normalizer()(html, url, now=date(2026, 5, 10)).published is None
+    assert Normalizer()(html, url, now=date(2026, 5, 25)).published == date(2026, 5, 20)

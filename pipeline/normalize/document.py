@@ -22,7 +22,7 @@ from citynews.normalize.address import parse_address
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
 from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
-from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
+from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
 from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.pagedates import day_of
 from citynews.normalize.structured import declared_in_markup
@@ -118,7 +118,8 @@ class Normalizer:
             events = events_mod.extract_events(
                 reader, links=content_links(page.content_html), now=now, grid=grid
             )
-        if guessed and guessed_date_is_wrong(page, events, text_guess=text_guess):
+        wrong = guessed and guessed_date_is_wrong(page, events, text_guess=text_guess)
+        if wrong or after_fetch(page, now):
             page = replace(page, published=None, published_source=None)
         for event in events:
             self._resolve_event_place(event, page.text, home_region, places)

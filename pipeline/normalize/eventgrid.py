@@ -43,8 +43,19 @@ def _cell_text(cell: etree._Element) -> str:
     return re.sub(r"(?:\s*,\s*)+", ", ", text).strip(" ,|")
 
 
-def _shape(row: etree._Element) -> tuple[tuple[str, str], ...]:
-    return tuple((c.tag, " ".join((c.get("class") or "").split())) for c in _cells(row))
+def _shape(row: etree._Element) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((c.tag, frozenset((c.get("class") or "").split())) for c in _cells(row))
+
+
+def _fits(
+    row: tuple[tuple[str, frozenset[str]], ...], header: tuple[tuple[str, frozenset[str]], ...]
+) -> bool:
+    """Same cell tags, each cell with at least its column's classes ("first" and
+    "first featured" are one column)."""
+    return len(row) == len(header) and all(
+        tag == h_tag and h_classes <= classes
+        for (tag, classes), (h_tag, h_classes) in zip(row, header, strict=True)
+    )
 
 
 def _header_cells(row: etree._Element) -> list[str] | None:
@@ -66,7 +77,7 @@ def _rows_after(header: etree._Element) -> list[etree._Element]:
     """
     shape = _shape(header)
     near = [el for s in header.itersiblings() if isinstance(s.tag, str) for el in (s, *s)]
-    same = [row for row in near if isinstance(row.tag, str) and _shape(row) == shape]
+    same = [row for row in near if isinstance(row.tag, str) and _fits(_shape(row), shape)]
     if same:
         return same
     tags = [tag for tag, _ in shape]

@@ -5,7 +5,7 @@ Extraction sees markup, not events; these checks run once the events are known.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from citynews.model import Event, Kind, Page
 from citynews.normalize.pagedates import day_of
@@ -39,6 +39,17 @@ def _event_days(events: list[Event]) -> set[date]:
             if value is not None:
                 days.add(day_of(value))
     return days
+
+
+def after_fetch(page: Page, now: date | None) -> bool:
+    """True when the publication date lies after the day the page was fetched (``now``).
+
+    No page is published after it was read: such a date is an announced event's day, a
+    registration deadline or a calendar link's start that a date reader took for a byline.
+    One day of slack covers a UTC timestamp that is already tomorrow in Berlin.
+    """
+    day = day_of(page.published)
+    return day is not None and now is not None and day > now + timedelta(days=1)
 
 
 def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
