@@ -24,6 +24,8 @@ from citynews.normalize.placewords import (
     DETERMINERS,
     FIRST_NAMES,
     LIST_JOINERS,
+    NAMESAKE_KM,
+    ORG_WORDS,
     PERSON_TITLES,
     PLACE_NOUNS,
     PLACE_PREPOSITIONS,
@@ -31,6 +33,7 @@ from citynews.normalize.placewords import (
     SENTENCE_END,
     SMALL_TOWN,
     STREET_WORDS,
+    SUBJECT_MENTIONS,
     TOKEN,
 )
 
@@ -148,6 +151,8 @@ def _blocked(m: _Mention) -> bool:
     before = m.prev[-1] if m.prev else ""
     if before in PERSON_TITLES or before in FIRST_NAMES or before in CLUB_WORDS:
         return True
+    if before in ORG_WORDS:
+        return True
     return m.prev[-2:] == ("Dr", ".") or m.prev[-2:] == ("Prof", ".")
 
 
@@ -226,6 +231,8 @@ def find_places(
                     districts.add(entry.district_ags)
 
     found: dict[str, Place] = {}
+    counts: dict[str, int] = {}
+    short_aliases: set[str] = set()
     accepted_ends: set[int] = set()
     for m in mentions:
         candidates = [gaz.entries[a] for a in m.alias.ags]
@@ -241,9 +248,51 @@ def find_places(
         if not ok:
             continue
         accepted_ends.add(m.end)
+        counts[best.ags] = counts.get(best.ags, 0) + 1
+        if best.short.startswith((m.alias.text + " ", m.alias.text + "(")):
+            short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
-    return list(found.values())
+    far = _far_namesakes(found, counts, short_aliases, home_region)
+    return [place for ags, place in found.items() if ags not in far]
+
+
+def _km(a: Place, b: Place) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def _far_namesakes(
+    found: dict[str, Place], counts: dict[str, int], short_aliases: set[str], home: str | None
+) -> set[str]:
+    """Small towns far from the page's subject town: its Stadtteile of the same name.
+
+    A page about Wolfsburg that lists 'Barnstorf, Hehlingen' or 'Neuhaus' names its own
+    Ortsteile, not the village of that name 150 km away. The subject is the home region's
+    town, else the municipality named at least three times and most often. A small town
+    (or one below a big city's size matched by a shortened name, 'Hattorf') farther than
+    ``NAMESAKE_KM`` from it is dropped.
+    """
+    towns = [p for p in found.values() if p.kind == "municipality"]
+    subject = next((p for p in towns if home and p.ags.startswith(home)), None)
+    if subject is None and towns:
+        subject = max(towns, key=lambda p: counts.get(p.ags, 0))
+        if counts.get(subject.ags, 0) < SUBJECT_MENTIONS:
+            return set()
+    if subject is None:
+        return set()
+    far = set()
+    for place in towns:
+        size = place.population or 0
+        small = size < SMALL_TOWN or (place.ags in short_aliases and size < BIG_CITY)
+        distance = _km(place, subject)
+        if small and distance is not None and distance > NAMESAKE_KM:
+            far.add(place.ags)
+    return far
 
 
 def _postal_states(m: _Mention) -> tuple[str, ...]:

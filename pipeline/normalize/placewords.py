@@ -94,6 +94,12 @@ CLUB_WORDS = word_set(
     "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
     "SpVgg Dynamo Union Kickers Holstein"
 )
+# Institutions named after their seat: 'IHK Lüneburg-Wolfsburg', 'Sparkasse Celle' are
+# organisations a page mentions, not places it is about. (A university's town is: 'die
+# Universität Trier begleitet das Programm' is about Trier.)
+ORG_WORDS = word_set(
+    "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum"
+)
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
 FIRST_NAMES = word_set("""
@@ -128,6 +134,8 @@ STRONG_WORDS = word_set("""
     """)
 TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place context
 SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
+SUBJECT_MENTIONS = 3  # a page names its subject town at least this often
+NAMESAKE_KM = 75  # a small town farther from the subject town is a Stadtteil's namesake
 BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
 
 # First two digits of a postcode → states it can lie in (postcode zones cross state lines).
