@@ -9,6 +9,7 @@ import pytest
 from citynews.model import BERLIN, Event, Page
 from citynews.normalize.document import Normalizer
 from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
+from citynews.normalize.pagekind import overview_title
 
 
 def event(title: str, day: int, **kwargs: object) -> Event:
@@ -81,3 +82,35 @@ def test_normalizer_drops_a_publication_date_after_the_fetch_day() -> None:
     url = "https://www.example-stadt.de/stadtfest"
     assert Normalizer()(html, url, now=date(2026, 5, 10)).published is None
     assert Normalizer()(html, url, now=date(2026, 5, 25)).published == date(2026, 5, 20)
+
+
+@pytest.mark.parametrize(
+    ("title", "overview"),
+    [
+        ("Aktuelles", True),
+        ("Sportliche Veranstaltungen", True),
+        ("Ausstellungen im Kunsthaus", True),
+        ("Pressemitteilungen 2026", True),
+        ("Amtliche Bekanntmachungen", True),
+        ("Termine - Stadt Musterhausen", True),
+        ("Veranstaltungen im Sommer fallen aus", False),  # a sentence: news
+        ("Sommerfest im Stadtpark - Musterhausen - Veranstaltungen", False),  # site parts
+        ("Neue Kurse für Senioren an der Volkshochschule", False),
+        ("Stadtfest", False),
+        (None, False),
+    ],
+)
+def test_overview_title(title: str | None, overview: bool) -> None:
+    assert overview_title(title) is overview
+
+
+@pytest.mark.parametrize(
+    ("the_page", "kind"),
+    [
+        (page(title="Aktuelles"), "listing"),
+        (page(title="Sportliche Veranstaltungen", kind="event"), "listing"),
+        (page(title="Aktuelles", jsonld=[{"@type": "NewsArticle"}]), "article"),
+    ],
+)
+def test_overview_title_makes_a_listing(the_page: Page, kind: str) -> None:
+    assert refine_kind(the_page, [event("Stadtfest", 3)]) == kind

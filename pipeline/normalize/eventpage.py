@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from citynews.model import Event, Kind, Page
 from citynews.normalize.pagedates import day_of
+from citynews.normalize.pagekind import overview_title
 from citynews.normalize.structured import is_article_type, types_of
 
 # A page whose events all share one or two names and whose text is short is about that event;
@@ -19,11 +20,17 @@ _LISTING_EVENTS = 6
 
 
 def refine_kind(page: Page, events: list[Event]) -> Kind:
-    """The page kind, refined by the events found: extraction sees markup, not events."""
-    if page.kind != "article" or not events:
-        return page.kind
+    """The page kind, refined by the events found: extraction sees markup, not events.
+
+    An overview headline ("Aktuelles", "Sportliche Veranstaltungen") makes a listing of a
+    page whose items the extraction read as one event or an article.
+    """
     if any(is_article_type(t) for node in page.jsonld for t in types_of(node)):
         return page.kind  # a news article that mentions events stays an article
+    if page.kind != "listing" and overview_title(page.title):
+        return "listing"
+    if page.kind != "article" or not events:
+        return page.kind
     titles = {e.title for e in events}
     if len(titles) >= _LISTING_TITLES or len(events) >= _LISTING_EVENTS:
         return "listing"
