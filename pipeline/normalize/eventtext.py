@@ -10,6 +10,7 @@ from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
     DateMatch,
+    TimeMatch,
     find_dates,
     find_times,
     sentence_at,
@@ -134,6 +135,21 @@ def _sentence_title(
     return (named.group() if named else None), True
 
 
+def _next_sentence_times(scan: _Scan, end: int) -> list[TimeMatch]:
+    """The hours of a day given in the sentence after it, in the same paragraph and naming no
+    other day: "Am 9. Juni findet die Wahl statt. Die Wahl dauert von 8 bis 18 Uhr."."""
+    text = scan.page.text
+    start = end
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    if start >= len(text) or text[start] == "\n" and text[start + 1 : start + 2] == "\n":
+        return []
+    n_end = sentence_at(text, start, start)[1]
+    if any(start <= m.span[0] < n_end for m in scan.all_dates):
+        return []
+    return find_times(text[start:n_end])
+
+
 def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date inside a sentence: an event when the sentence has an event cue."""
     text, match = scan.page.text, spot.match
@@ -151,7 +167,10 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         return None
     following = [m for m in scan.all_dates if match.span[0] < m.span[0] < spot.s_end]
     stop = following[0].span[0] if following else spot.s_end
-    when = _combine(match, find_times(text[match.span[1] : stop]))
+    times = find_times(text[match.span[1] : stop])
+    if not times and match.all_day and not following:
+        times = _next_sentence_times(scan, spot.s_end)
+    when = _combine(match, times)
     place = _place_from(sentence, text[match.span[1] : spot.s_end])
     title, weak = _sentence_title(scan, spot, sentence, place[2])
     strength = min(_strength(title), 1) if weak else _strength(title)
