@@ -38,6 +38,7 @@ from citynews.normalize.eventbase import (
 from citynews.normalize.eventfields import (
     _heading_before,
 )
+from citynews.normalize.relativedays import relative_days
 
 
 def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
@@ -183,6 +184,11 @@ def _text_events(
     text = page.text
     published = _day(page.published) if page.published else None
     all_dates = find_dates(text, reference=reference, context_years=True)
+    relative = relative_days(text, published)
+    if relative:
+        spans = [m.span for m in all_dates]
+        extra = [r for r in relative if not any(s < r.span[1] and r.span[0] < e for s, e in spans)]
+        all_dates = sorted(all_dates + extra, key=lambda m: m.span[0])
     scan = _Scan(page, reference, lines, all_dates, published)
     # Days long before the page was written are history ("1926 geboren"), not announcements.
     newest = reference or max((_day(m.start) for m in all_dates), default=None)
