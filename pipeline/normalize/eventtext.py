@@ -38,6 +38,7 @@ from citynews.normalize.eventbase import (
 from citynews.normalize.eventfields import (
     _heading_before,
 )
+from citynews.normalize.eventruns import DailyRun, daily_run, run_event
 from citynews.normalize.relativedays import relative_days
 
 
@@ -178,6 +179,20 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
 
 
+def _run_candidate(scan: _Scan, spot: _Spot, run: DailyRun) -> _Candidate | None:
+    """A daily run ending on the spot's date ("täglich bis 12. Mai, außer montags, 19 Uhr")."""
+    text, match = scan.page.text, spot.match
+    sentence = text[spot.s_start : spot.s_end]
+    place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    title, weak = _sentence_title(scan, spot, sentence, place[2])
+    event = _new_event(title, (match.start, None, True), place, sentence)
+    ran = run_event(event, run, match, scan.published)
+    if ran is None:
+        return None
+    strength = min(_strength(title), 1) if weak else _strength(title)
+    return _Candidate(ran, match.span[0], strength)
+
+
 def _text_events(
     page: Page, reference: date | None, taken: list[tuple[int, int]], lines: list[tuple[int, int]]
 ) -> list[_Candidate]:
@@ -203,6 +218,10 @@ def _text_events(
         if text[match.span[0] - 1 : match.span[0]] == "[" and text[match.span[1] :].startswith("]"):
             continue  # "[19.05.2025]": the portal's publication-date line
         spot = _spot(text, match)
+        run = daily_run(text, (spot.s_start, spot.s_end), match)
+        if run is not None:
+            found.extend(c for c in [_run_candidate(scan, spot, run)] if c is not None)
+            continue
         if _is_deadline(text, spot.s_start, match):
             continue
         bare = (
