@@ -7,6 +7,7 @@ respect to its inputs, so crawls, ``citynews extract`` and ``citynews reprocess`
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -169,7 +170,7 @@ class Normalizer:
             )
             if place is not None:
                 place = replace(place, role="event", evidence=event.address or town or "")
-        place = place or self._fallback_place(event, home_region, places)
+        place = place or self._fallback_place(event, home_region, places, context)
         if place is None:
             return
         event.place = place
@@ -177,10 +178,10 @@ class Normalizer:
             places.append(place)
 
     def _fallback_place(
-        self, event: Event, home_region: str | None, places: list[Place]
+        self, event: Event, home_region: str | None, places: list[Place], context: str
     ) -> Place | None:
-        """An event without an address: the venue's town, else the source's home, else the
-        page's only municipality. Never the publisher's town when the text names another."""
+        """An event without a known town: the venue's town, else the source's home, else the
+        page's subject town. Never the publisher's town when the text names another."""
         if event.online and not event.venue:
             return None
         if event.venue:
@@ -198,7 +199,27 @@ class Normalizer:
         if len(page) == 1:
             only = next(iter(page.values()))
             return replace(only, role="event", evidence=f"the page's only place: {only.name}")
+        subject = _subject_town(list(page.values()), context)
+        if subject is not None:
+            return replace(subject, role="event", evidence=f"the page's town: {subject.name}")
         return None
+
+
+_SUBJECT_MENTIONS = 3
+
+
+def _subject_town(towns: list[Place], text: str) -> Place | None:
+    """The town a page is about: named at least three times and more often than any other
+    (an Amtsblatt of Wolfsburg whose notice says only '38442 Fallersleben', a Stadtteil)."""
+    counts = sorted(
+        ((len(re.findall(rf"\b{re.escape(t.name)}\b", text)), t) for t in towns),
+        key=lambda c: -c[0],
+    )
+    if not counts or counts[0][0] < _SUBJECT_MENTIONS:
+        return None
+    if len(counts) > 1 and counts[1][0] == counts[0][0]:
+        return None
+    return counts[0][1]
 
 
 def _municipalities(places: list[Place]) -> list[Place]:
