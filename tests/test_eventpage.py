@@ -50,6 +50,17 @@ def test_refine_kind(the_page: Page, events: list[Event], kind: str) -> None:
         # A copyright year read as 1 January, unless the page writes that day.
         (date(2025, 1, 1), "© 2025 Stadt", [], False, True),
         (date(2025, 1, 1), "Neujahrsempfang am 01.01.2025", [], False, False),
+        # Written only as an as-of stamp: a statistic's or an update's day.
+        (date(2026, 2, 3), "Es gibt 40 Kitas (Stand: 03.02.2026).", [], False, True),
+        (date(2026, 2, 3), "Zuletzt aktualisiert: 3.2.2026", [], False, True),
+        # Also written as a plain day: kept.
+        (
+            date(2026, 2, 3),
+            "03.02.2026 Neue Kitas. 40 Kitas (Stand: 03.02.2026).",
+            [],
+            False,
+            False,
+        ),
     ],
 )
 def test_guessed_date_is_wrong(

@@ -5,6 +5,7 @@ Extraction sees markup, not events; these checks run once the events are known.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from citynews.model import Event, Kind, Page
@@ -59,6 +60,17 @@ def after_fetch(page: Page, now: date | None) -> bool:
     return day is not None and now is not None and day > now + timedelta(days=1)
 
 
+_AS_OF = re.compile(r"(?:\bStand|\bletzte Änderung|aktualisiert(?: am)?)\s*:?\s*$", re.IGNORECASE)
+
+
+def _only_as_of(text: str, day: date) -> bool:
+    """Whether the day is written in the text only as an as-of stamp ("Stand: 24.01.2024"):
+    a statistic's or an update's day, not the day the text was published."""
+    forms = (f"{day.day:02d}.{day.month:02d}.{day.year}", f"{day.day}.{day.month}.{day.year}")
+    spots = [m.start() for form in set(forms) for m in re.finditer(re.escape(form), text)]
+    return bool(spots) and all(_AS_OF.search(text[max(0, at - 30) : at]) for at in spots)
+
+
 def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
     """True when htmldate's guessed publication date is a bare year, or read from the visible
     text of a page that announces events or lists items (and is none of its events' days).
@@ -73,6 +85,8 @@ def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) 
     # item's dateline or a notice's signature date. The day of an event itself stays: news
     # written on the day of the event they report show that day (htmldate-eval has several).
     if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
+        return True
+    if _only_as_of(page.text, day):
         return True
     if (day.month, day.day) == (1, 1):
         written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
