@@ -53,6 +53,15 @@ def test_refine_kind(the_page: Page, events: list[Event], kind: str) -> None:
         # Written only as an as-of stamp: a statistic's or an update's day.
         (date(2026, 2, 3), "Es gibt 40 Kitas (Stand: 03.02.2026).", [], False, True),
         (date(2026, 2, 3), "Zuletzt aktualisiert: 3.2.2026", [], False, True),
+        # One of several datelines of a list of news items.
+        (
+            date(2026, 2, 3),
+            "Aus der Schule\n03.02.2026\nChor singt\n12.01.2026\nNeue Halle",
+            [],
+            False,
+            True,
+        ),
+        (date(2026, 2, 3), "03.02.2026\nDer Chor singt im Rathaus.", [], False, False),
         # Also written as a plain day: kept.
         (
             date(2026, 2, 3),

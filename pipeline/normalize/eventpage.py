@@ -71,6 +71,21 @@ def _only_as_of(text: str, day: date) -> bool:
     return bool(spots) and all(_AS_OF.search(text[max(0, at - 30) : at]) for at in spots)
 
 
+_DATE_LINE = re.compile(r"^[ \t]*(\d{1,2})\.(\d{1,2})\.(\d{4})[ \t]*$", re.MULTILINE)
+
+
+def _item_dateline(text: str, day: date) -> bool:
+    """Whether the day is one of several dates standing on lines of their own: the datelines
+    of a list of news items ("28.01.2025" above "Kita singt"), none of them the page's."""
+    days = set()
+    for m in _DATE_LINE.finditer(text):
+        try:
+            days.add(date(int(m[3]), int(m[2]), int(m[1])))
+        except ValueError:
+            continue
+    return len(days) >= 2 and day in days
+
+
 def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
     """True when htmldate's guessed publication date is a bare year, or read from the visible
     text of a page that announces events or lists items (and is none of its events' days).
@@ -86,7 +101,7 @@ def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) 
     # written on the day of the event they report show that day (htmldate-eval has several).
     if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
         return True
-    if _only_as_of(page.text, day):
+    if _only_as_of(page.text, day) or _item_dateline(page.text, day):
         return True
     if (day.month, day.day) == (1, 1):
         written = (f"01.01.{day.year}", f"1.1.{day.year}", f"1. Januar {day.year}")
