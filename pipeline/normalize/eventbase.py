@@ -128,9 +128,11 @@ _LABELS = (
     r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten"
 )
-_KV_LINE = rf"[ \t]*(?P<label>{_LABELS})[ \t]*:[ \t]*(?P<value>[^\n]*)"
+# The question labels end in "?" as often as in ":" ("Wann? 10.12.2024 Wo? Großer Saal").
+_LABEL_END = r"[ \t]*(?::|(?<=[Ww]ann)\?|(?<=[Ww]o)\?)[ \t]*"
+_KV_LINE = rf"[ \t]*(?P<label>{_LABELS}){_LABEL_END}(?P<value>[^\n]*)"
 # Labels inside a line: "Yoga Wann: Mo. 02.03.2026, 10 Uhr Wo: Familienzentrum Status: frei".
-_INLINE_LABEL = re.compile(rf"(?<![\wäöüß-])(?P<label>{_LABELS})[ \t]*:[ \t]*", re.IGNORECASE)
+_INLINE_LABEL = re.compile(rf"(?<![\wäöüß-])(?P<label>{_LABELS}){_LABEL_END}", re.IGNORECASE)
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
 # Any short "Label: value" line, also with labels no reader knows.
 _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")
