@@ -143,12 +143,20 @@ def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Cand
             candidates[i] = replace(candidates[i], event=event)
 
 
+_CONTACT_LABEL = re.compile(
+    r"\b(?:Post(?:adresse|anschrift)|Anschrift|Kontakt(?:adresse)?|Rechnungsadresse)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
 def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] | None:
     """The page's one postal address ("Park Babelsberg 10, 14482 Potsdam"), if it has just one."""
     found = [a for a in find_addresses(text) if a.postal_code and a.town]
     if len({(a.postal_code, a.town) for a in found}) != 1:
         return None
     address = found[0]
+    if _CONTACT_LABEL.search(text, max(0, address.span[0] - 40), address.span[0]):
+        return None  # "Postadresse: Goethestraße 10, …" is where to write, not where to go
     venue = find_venue(text[max(0, address.span[0] - 120) : address.span[1]])
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
