@@ -11,7 +11,7 @@ reference date is known; without one it is dropped instead of guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from citynews.model import BERLIN
@@ -412,6 +412,9 @@ def _build(
 _CONTEXT_REACH = 2000
 
 
+_HEADING_YEAR = re.compile(r"(?:^|\n)([^\n]{0,80}\b((?:19|20)\d\d))[ \t]*\n[^\n]*$")
+
+
 def _local_reference(
     atom: _Atom, partner: _Atom | None, last_dated: tuple[int, date] | None, reference: date | None
 ) -> date | None:
@@ -420,6 +423,22 @@ def _local_reference(
         return reference
     position, day = last_dated
     return day if atom.span[0] - position <= _CONTEXT_REACH else reference
+
+
+def _with_heading_year(
+    text: str, atom: _Atom, partner: _Atom | None, last_dated: tuple[int, date] | None
+) -> tuple[_Atom, _Atom | None]:
+    """A day without a year takes the year of the heading right above its paragraph
+    ("Musikschulgrandprix 2024" over "am 07. September"), unless a full date stands between."""
+    if (partner or atom).year is not None:
+        return atom, partner
+    heading = _HEADING_YEAR.search(text, max(0, atom.span[0] - 400), atom.span[0])
+    if heading is None or (last_dated is not None and last_dated[0] >= heading.start()):
+        return atom, partner
+    year = int(heading[2])
+    if partner is not None:
+        return atom, replace(partner, year=year)
+    return replace(atom, year=year), None
 
 
 def find_dates(
@@ -450,6 +469,8 @@ def find_dates(
             results.append(DateMatch(moment, None, False, atom.span, text[slice(*atom.span)]))
             i += 1
             continue
+        if context_years:
+            atom, partner = _with_heading_year(text, atom, partner, last_dated)
         local = _local_reference(atom, partner, last_dated, reference) if context_years else None
         days = _resolve(atom, partner, text, local or reference)
         if days is None and partner is not None:

@@ -7,6 +7,7 @@ respect to its inputs, so crawls, ``citynews extract`` and ``citynews reprocess`
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,8 +21,9 @@ from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
+from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
-from citynews.normalize.eventpage import guessed_date_is_wrong, refine_kind
+from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
 from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.pagedates import day_of
 from citynews.normalize.structured import declared_in_markup
@@ -68,6 +70,7 @@ class Normalizer:
             tree = parse_html(html)
         # Read before extraction, which may prune the tree the markup sits in.
         markup = event_nodes(tree)
+        grid = grid_text(tree)
         # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
         if markup:
@@ -76,7 +79,12 @@ class Normalizer:
             tree, url, day_of(page.published)
         )
         return self.from_page(
-            page, source=source, home_region=home_region, now=now, text_guess=text_guess
+            page,
+            source=source,
+            home_region=home_region,
+            now=now,
+            text_guess=text_guess,
+            grid=grid,
         )
 
     def from_page(
@@ -88,12 +96,13 @@ class Normalizer:
         now: date | None = None,
         text_guess: bool = False,
         stated_events: list[Event] | None = None,
+        grid: str = "",
     ) -> Document:
         """``now``: the day the page was fetched, the year of undated days when it has no date.
 
         ``text_guess``: the publication date is htmldate's guess from the visible text only.
         ``stated_events``: what a machine-readable source (iCal, JSON, OParl) says; the text
-        is then not searched for more.
+        is then not searched for more. ``grid``: the page's calendar grids as table lines.
         """
         guessed = page.published_source == "htmldate"
         # A guessed date must not date the events: read them against the crawl day instead.
@@ -105,12 +114,13 @@ class Normalizer:
         if stated_events is not None:
             events = list(stated_events)
         elif page.kind == "listing":
-            events = events_mod.listing_events(reader, now=now)
+            events = events_mod.listing_events(reader, now=now, grid=grid)
         else:
             events = events_mod.extract_events(
-                reader, links=content_links(page.content_html), now=now
+                reader, links=content_links(page.content_html), now=now, grid=grid
             )
-        if guessed and guessed_date_is_wrong(page, events, text_guess=text_guess):
+        wrong = guessed and guessed_date_is_wrong(page, events, text_guess=text_guess)
+        if wrong or after_fetch(page, now):
             page = replace(page, published=None, published_source=None)
         for event in events:
             self._resolve_event_place(event, page.text, home_region, places)
@@ -160,7 +170,7 @@ class Normalizer:
             )
             if place is not None:
                 place = replace(place, role="event", evidence=event.address or town or "")
-        place = place or self._fallback_place(event, home_region, places)
+        place = place or self._fallback_place(event, home_region, places, context)
         if place is None:
             return
         event.place = place
@@ -168,10 +178,10 @@ class Normalizer:
             places.append(place)
 
     def _fallback_place(
-        self, event: Event, home_region: str | None, places: list[Place]
+        self, event: Event, home_region: str | None, places: list[Place], context: str
     ) -> Place | None:
-        """An event without an address: the venue's town, else the source's home, else the
-        page's only municipality. Never the publisher's town when the text names another."""
+        """An event without a known town: the venue's town, else the source's home, else the
+        page's subject town. Never the publisher's town when the text names another."""
         if event.online and not event.venue:
             return None
         if event.venue:
@@ -189,7 +199,27 @@ class Normalizer:
         if len(page) == 1:
             only = next(iter(page.values()))
             return replace(only, role="event", evidence=f"the page's only place: {only.name}")
+        subject = _subject_town(list(page.values()), context)
+        if subject is not None:
+            return replace(subject, role="event", evidence=f"the page's town: {subject.name}")
         return None
+
+
+_SUBJECT_MENTIONS = 3
+
+
+def _subject_town(towns: list[Place], text: str) -> Place | None:
+    """The town a page is about: named at least three times and more often than any other
+    (an Amtsblatt of Wolfsburg whose notice says only '38442 Fallersleben', a Stadtteil)."""
+    counts = sorted(
+        ((len(re.findall(rf"\b{re.escape(t.name)}\b", text)), t) for t in towns),
+        key=lambda c: -c[0],
+    )
+    if not counts or counts[0][0] < _SUBJECT_MENTIONS:
+        return None
+    if len(counts) > 1 and counts[1][0] == counts[0][0]:
+        return None
+    return counts[0][1]
 
 
 def _municipalities(places: list[Place]) -> list[Place]:

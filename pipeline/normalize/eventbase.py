@@ -30,7 +30,9 @@ _CUE = re.compile(
     r"|[Dd]ialog\b|[Ss]ummit|[Mm]eetup|[Ff]achtag|[Aa]ktionstag|[Ss]tammtisch|[Kk]urs\b"
     r"|[Ss]chulung|[Ll]ivestream|[Bb]ürgerversammlung|[Ii]nformationsveranstaltung"
     r"|[Kk]onzert|[Vv]ernissage|[Aa]ufführung|[Pp]remiere|[Gg]ottesdienst|[Tt]urnier"
-    r"|[a-zäöüß]fest\b|[Ww]erkstatt|\b[Ee]vents?\b",
+    r"|[a-zäöüß]fest\b|[Ww]erkstatt|\b[Ee]vents?\b"
+    # Elections are days citizens act on: "die Landtagswahl am kommenden Sonntag".
+    r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -42,7 +44,7 @@ _CUE_LITERALS = (
     "nformationsabend", "estival", "ührung", "xkursion", "arcamp", "ackathon", "iskussion",
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
-    "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent",
+    "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent", "wahl",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.
@@ -57,7 +59,8 @@ _IN_TOWN = re.compile(
 _CUE_NOUN = re.compile(
     r"\b(?-i:(?=[A-ZÄÖÜ]))[\wäöüß-]*?(?:konferenz|workshop|webinar|tagung|forum|seminar|vortrag|kongress"
     r"|treffen|sitzung|festival|führung|exkursion|barcamp|hackathon|diskussion|sprechstunde"
-    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung)\w*"
+    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung"
+    r"|(?:landtags|bundestags|kommunal|europa|stich|bürgermeister)wahl)\w*"
     r"(?:\s+(?-i:[A-ZÄÖÜ])[\wäöüß-]*){0,3}",
     re.IGNORECASE,
 )
@@ -125,9 +128,11 @@ _LABELS = (
     r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten"
 )
-_KV_LINE = rf"[ \t]*(?P<label>{_LABELS})[ \t]*:[ \t]*(?P<value>[^\n]*)"
+# The question labels end in "?" as often as in ":" ("Wann? 10.12.2024 Wo? Großer Saal").
+_LABEL_END = r"[ \t]*(?::|(?<=[Ww]ann)\?|(?<=[Ww]o)\?)[ \t]*"
+_KV_LINE = rf"[ \t]*(?P<label>{_LABELS}){_LABEL_END}(?P<value>[^\n]*)"
 # Labels inside a line: "Yoga Wann: Mo. 02.03.2026, 10 Uhr Wo: Familienzentrum Status: frei".
-_INLINE_LABEL = re.compile(rf"(?<![\wäöüß-])(?P<label>{_LABELS})[ \t]*:[ \t]*", re.IGNORECASE)
+_INLINE_LABEL = re.compile(rf"(?<![\wäöüß-])(?P<label>{_LABELS}){_LABEL_END}", re.IGNORECASE)
 _KV = re.compile("^" + _KV_LINE, re.IGNORECASE | re.MULTILINE)
 # Any short "Label: value" line, also with labels no reader knows.
 _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")

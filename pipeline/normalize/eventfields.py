@@ -68,7 +68,7 @@ def _inline_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if line.count(":") < 2 or _KV.match(line):
+        if line.count(":") + line.count("?") < 2 or _KV.match(line):
             continue
         labels = list(_INLINE_LABEL.finditer(text, start, start + len(line)))
         if len(labels) >= 2:

@@ -143,12 +143,20 @@ def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Cand
             candidates[i] = replace(candidates[i], event=event)
 
 
+_CONTACT_LABEL = re.compile(
+    r"\b(?:Post(?:adresse|anschrift)|Anschrift|Kontakt(?:adresse)?|Rechnungsadresse)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
 def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] | None:
     """The page's one postal address ("Park Babelsberg 10, 14482 Potsdam"), if it has just one."""
     found = [a for a in find_addresses(text) if a.postal_code and a.town]
     if len({(a.postal_code, a.town) for a in found}) != 1:
         return None
     address = found[0]
+    if _CONTACT_LABEL.search(text, max(0, address.span[0] - 40), address.span[0]):
+        return None  # "Postadresse: Goethestraße 10, …" is where to write, not where to go
     venue = find_venue(text[max(0, address.span[0] - 120) : address.span[1]])
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
@@ -200,7 +208,16 @@ def _beyond_structured(structured: list[Event], candidates: list[_Candidate]) ->
     return extra
 
 
-def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
+def _grid_events(page: Page, grid: str, reference: date | None) -> list[_Candidate]:
+    """Rows of the page's calendar grids (:mod:`citynews.normalize.eventgrid`), placed after
+    the main text: their offsets are in the grid text, not in ``page.text``."""
+    if not grid:
+        return []
+    after = len(page.text) + 1
+    return [replace(c, position=after + c.position) for c in table_events(grid, reference)]
+
+
+def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Candidate]:
     # Both readers need the key/value blocks and the line bounds: find them once.
     blocks = list(_kv_blocks(page))
     lines = _lines(page.text)
@@ -209,6 +226,7 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     taken = [(s, e) for s, e, _ in blocks] + [_line_of(page.text, c.position) for c in tables]
     # Table rows are distinct items by construction: never merged with one another.
     candidates = _dedupe(kv + _text_events(page, reference, taken, lines)) + tables
+    candidates += _grid_events(page, grid, reference)
     candidates.sort(key=lambda c: c.position)
     single = len(candidates) == 1
     for i, cand in enumerate(candidates):
@@ -226,7 +244,7 @@ def _text_candidates(page: Page, reference: date | None) -> list[_Candidate]:
     return candidates
 
 
-def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
+def listing_events(page: Page, *, now: date | None = None, grid: str = "") -> list[Event]:
     """The events of a listing page: only items that carry their own date fields.
 
     Calendars, course lists and date tables do; the running text of an overview (teasers,
@@ -235,12 +253,17 @@ def listing_events(page: Page, *, now: date | None = None) -> list[Event]:
     reference = _reference(page) or now
     blocks = list(_kv_blocks(page))
     kv = _kv_events(page, reference, blocks, _lines(page.text))
-    candidates = sorted(_dedupe(kv) + table_events(page.text, reference), key=lambda c: c.position)
+    tables = table_events(page.text, reference) + _grid_events(page, grid, reference)
+    candidates = sorted(_dedupe(kv) + tables, key=lambda c: c.position)
     return _structured(page) + [c.event for c in candidates if c.event.title]
 
 
 def extract_events(
-    page: Page, *, links: Sequence[tuple[str, str]] = (), now: date | None = None
+    page: Page,
+    *,
+    links: Sequence[tuple[str, str]] = (),
+    now: date | None = None,
+    grid: str = "",
 ) -> list[Event]:
     """The events a page announces: zero, one or several, in text order.
 
@@ -248,11 +271,12 @@ def extract_events(
     hCalendar read into that shape) win; dates of the same series that only the text lists are
     added. Otherwise the text is read. ``links`` are the content's (anchor text, href) pairs,
     used to find a registration link near an event. ``now`` is the day the page was fetched:
-    the year of days written without one when the page has no date of its own.
+    the year of days written without one when the page has no date of its own. ``grid`` is
+    the page's calendar grids as table lines (:func:`citynews.normalize.eventgrid.grid_text`).
     """
     reference = _reference(page) or now
     structured = _structured(page)
-    candidates = _text_candidates(page, reference)
+    candidates = _text_candidates(page, reference, grid)
     if structured:
         return structured + _beyond_structured(structured, candidates)
     urls = _assign_links(page, candidates, links)

@@ -24,6 +24,11 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SEPARATOR = " | "
 
 
+def is_date_header(text: str) -> bool:
+    """Whether a column or field label names a date ("Datum", "Wann?", "Termin")."""
+    return _DATE_HEADER.match(text) is not None
+
+
 @dataclass
 class _Table:
     header: list[str]

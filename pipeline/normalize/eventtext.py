@@ -10,6 +10,7 @@ from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
     DateMatch,
+    TimeMatch,
     find_dates,
     find_times,
     sentence_at,
@@ -37,6 +38,8 @@ from citynews.normalize.eventbase import (
 from citynews.normalize.eventfields import (
     _heading_before,
 )
+from citynews.normalize.eventruns import DailyRun, daily_run, run_event
+from citynews.normalize.relativedays import relative_days
 
 
 def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
@@ -134,6 +137,21 @@ def _sentence_title(
     return (named.group() if named else None), True
 
 
+def _next_sentence_times(scan: _Scan, end: int) -> list[TimeMatch]:
+    """The hours of a day given in the sentence after it, in the same paragraph and naming no
+    other day: "Am 9. Juni findet die Wahl statt. Die Wahl dauert von 8 bis 18 Uhr."."""
+    text = scan.page.text
+    start = end
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    if start >= len(text) or text[start] == "\n" and text[start + 1 : start + 2] == "\n":
+        return []
+    n_end = sentence_at(text, start, start)[1]
+    if any(start <= m.span[0] < n_end for m in scan.all_dates):
+        return []
+    return find_times(text[start:n_end])
+
+
 def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date inside a sentence: an event when the sentence has an event cue."""
     text, match = scan.page.text, spot.match
@@ -151,11 +169,28 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         return None
     following = [m for m in scan.all_dates if match.span[0] < m.span[0] < spot.s_end]
     stop = following[0].span[0] if following else spot.s_end
-    when = _combine(match, find_times(text[match.span[1] : stop]))
+    times = find_times(text[match.span[1] : stop])
+    if not times and match.all_day and not following:
+        times = _next_sentence_times(scan, spot.s_end)
+    when = _combine(match, times)
     place = _place_from(sentence, text[match.span[1] : spot.s_end])
     title, weak = _sentence_title(scan, spot, sentence, place[2])
     strength = min(_strength(title), 1) if weak else _strength(title)
     return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
+
+
+def _run_candidate(scan: _Scan, spot: _Spot, run: DailyRun) -> _Candidate | None:
+    """A daily run ending on the spot's date ("täglich bis 12. Mai, außer montags, 19 Uhr")."""
+    text, match = scan.page.text, spot.match
+    sentence = text[spot.s_start : spot.s_end]
+    place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    title, weak = _sentence_title(scan, spot, sentence, place[2])
+    event = _new_event(title, (match.start, None, True), place, sentence)
+    ran = run_event(event, run, match, scan.published)
+    if ran is None:
+        return None
+    strength = min(_strength(title), 1) if weak else _strength(title)
+    return _Candidate(ran, match.span[0], strength)
 
 
 def _text_events(
@@ -164,6 +199,11 @@ def _text_events(
     text = page.text
     published = _day(page.published) if page.published else None
     all_dates = find_dates(text, reference=reference, context_years=True)
+    relative = relative_days(text, published)
+    if relative:
+        spans = [m.span for m in all_dates]
+        extra = [r for r in relative if not any(s < r.span[1] and r.span[0] < e for s, e in spans)]
+        all_dates = sorted(all_dates + extra, key=lambda m: m.span[0])
     scan = _Scan(page, reference, lines, all_dates, published)
     # Days long before the page was written are history ("1926 geboren"), not announcements.
     newest = reference or max((_day(m.start) for m in all_dates), default=None)
@@ -178,6 +218,10 @@ def _text_events(
         if text[match.span[0] - 1 : match.span[0]] == "[" and text[match.span[1] :].startswith("]"):
             continue  # "[19.05.2025]": the portal's publication-date line
         spot = _spot(text, match)
+        run = daily_run(text, (spot.s_start, spot.s_end), match)
+        if run is not None:
+            found.extend(c for c in [_run_candidate(scan, spot, run)] if c is not None)
+            continue
         if _is_deadline(text, spot.s_start, match):
             continue
         bare = (

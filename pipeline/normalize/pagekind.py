@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -12,6 +13,33 @@ from citynews.normalize.regions import norm_text
 from citynews.normalize.structured import as_text, is_event_type, types_of
 
 _EVENT_ITEMTYPE = etree.XPath('//*[contains(translate(@itemtype, "E", "e"), "schema.org/event")]')
+
+
+# Head nouns of overview pages: "Aktuelles", "Sportliche Veranstaltungen", "Ausstellungen",
+# "Veranstaltungen des Kulturwerks", "Amtliche Bekanntmachungen", "Pressemitteilungen 2025".
+_OVERVIEW_NOUN = re.compile(
+    r"(?:aktuelles|neuigkeiten|nachrichten|meldungen|pressemitteilungen|presseinformationen"
+    r"|veranstaltungen|veranstaltungskalender|termine|terminkalender|ausstellungen|kurse"
+    r"|kursangebote|bekanntmachungen|amtsbl(?:a|ä)tter|news|archiv)",
+    re.IGNORECASE,
+)
+_OVERVIEW_WORDS = 4
+_TITLE_PARTS = re.compile(r"\s+[-–—|:]\s+|\s*[|»]\s*")
+
+
+def overview_title(title: str | None) -> bool:
+    """Whether a headline names an overview: a short title (at most four words) that starts
+    or ends with a plural overview noun. "Veranstaltungen im Sommer fallen aus" is news.
+
+    Of a title with site parts ("Familiensportfest - Lichtenberg - Veranstaltungen") only
+    the first part is the page's own name; the others name the site and its section.
+    """
+    own = _TITLE_PARTS.split(title or "", maxsplit=1)[0]
+    words = re.findall(r"[\wäöüÄÖÜß]+", own)
+    words = [w for w in words if not w.isdigit()]
+    if not words or len(words) > _OVERVIEW_WORDS:
+        return False
+    return any(_OVERVIEW_NOUN.fullmatch(w) for w in (words[0], words[-1]))
 
 
 def _mostly_teasers(text: str, teaser_text: str) -> bool:

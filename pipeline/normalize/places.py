@@ -17,317 +17,33 @@ from itertools import islice
 
 from citynews.model import Place, PlaceRole
 from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
-
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Well-known parts of big cities that are not municipalities themselves. Aliases that the
-# gazetteer already uses for a municipality are skipped when the matcher is built.
-TOWN_DISTRICTS: dict[str, str] = {
-    "Halle-Neustadt": "15002000",
-    "Halle Neustadt": "15002000",
-    "Ha-Neu": "15002000",
-    "Silberhöhe": "15002000",
-    "Heide-Nord": "15002000",
-    "Kreuzberg": "11000000",
-    "Friedrichshain": "11000000",
-    "Friedrichshain-Kreuzberg": "11000000",
-    "Prenzlauer Berg": "11000000",
-    "Neukölln": "11000000",
-    "Charlottenburg": "11000000",
-    "Charlottenburg-Wilmersdorf": "11000000",
-    "Spandau": "11000000",
-    "Moabit": "11000000",
-    "Tempelhof": "11000000",
-    "Tempelhof-Schöneberg": "11000000",
-    "Marzahn-Hellersdorf": "11000000",
-    "Adlershof": "11000000",
-    "Treptow-Köpenick": "11000000",
-    "Steglitz-Zehlendorf": "11000000",
-    "Reinickendorf": "11000000",
-    "Pankow": "11000000",
-    "Tegel": "11000000",
-    "Altona": "02000000",
-    "Eimsbüttel": "02000000",
-    "Wandsbek": "02000000",
-    "HafenCity": "02000000",
-    "St. Pauli": "02000000",
-    "Wilhelmsburg": "02000000",
-    "Ottensen": "02000000",
-    "Barmbek": "02000000",
-    "Schwabing": "09162000",
-    "Pasing": "09162000",
-    "Sendling": "09162000",
-    "Bogenhausen": "09162000",
-    "Freiham": "09162000",
-    "Neuperlach": "09162000",
-    "Ehrenfeld": "05315000",
-    "Nippes": "05315000",
-    "Chorweiler": "05315000",
-    "Plagwitz": "14713000",
-    "Connewitz": "14713000",
-    "Grünau": "14713000",
-    "Prohlis": "14612000",
-    "Gorbitz": "14612000",
-    "Bad Cannstatt": "08111000",
-    "Zuffenhausen": "08111000",
-    "Rüttenscheid": "05113000",
-    "Kettwig": "05113000",
-    "Marxloh": "05112000",
-    "Langwasser": "09564000",
-    "Vegesack": "04011000",
-    "Gröpelingen": "04011000",
-}
-
-_DETERMINERS = _words(
-    "der die das dem den des ein eine einem einen einer eines im am zum zur vom beim ins "
-    "unser unsere unserem unseren ihr ihre ihrem ihren sein seine seinem seinen jede jeder "
-    "jedes dieser diese dieses diesem kein keine keinem"
+from citynews.normalize.placematch import Alias, Matcher, name_matcher, prepare
+from citynews.normalize.placewords import (
+    BIG_CITY,
+    CLUB_WORDS,
+    DETERMINERS,
+    FIRST_NAMES,
+    LIST_JOINERS,
+    NAMESAKE_KM,
+    ORG_WORDS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
+    POSTAL_ZONE_STATES,
+    SENTENCE_END,
+    SMALL_TOWN,
+    STREET_WORDS,
+    SUBJECT_MENTIONS,
+    TOKEN,
 )
-_PLACE_PREPOSITIONS = _words("in aus nach bei nahe gegenüber zwischen Richtung")
-_PLACE_NOUNS = _words(
-    "Stadt Gemeinde Kommune Markt Marktgemeinde Hansestadt Kreisstadt Landeshauptstadt Großstadt "
-    "Universitätsstadt Stadtverwaltung Stadtwerke Oberbürgermeister Oberbürgermeisterin "
-    "Bürgermeister Bürgermeisterin Stadtrat Gemeinderat Rathaus Modellkommune Modellstadt "
-    "Nachbarstadt Nachbargemeinde Partnerstadt Kreisstadt Ortsgemeinde Verbandsgemeinde "
-    "Altkreis Ortsteil Stadtteil Samtgemeinde Einheitsgemeinde Amt Flecken"
-)
-_LIST_JOINERS = frozenset({"und", "oder", "sowie", ",", "/"})
-_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "\n", "•", "–", "-", '"', "„", "“"})
-_STREET_WORDS = _words(
-    "Straße Str Strasse Weg Allee Platz Ring Chaussee Damm Gasse Ufer Steig Pfad Landstraße"
-)
-_PERSON_TITLES = _words("Frau Herr Herrn Dr Prof Familie Minister Ministerin")
-_CLUB_WORDS = _words(
-    "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
-    "SpVgg Dynamo Union Kickers Holstein"
-)
-# Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
-# and a town called like a first name ('Karl', 'Moritz') needs place context.
-_FIRST_NAMES = _words("""
-    Anna Maria Julia Laura Lena Sarah Sara Katharina Christina Christine Sabine Susanne Petra
-    Andrea Claudia Stefanie Nicole Birgit Monika Karin Ute Ulrike Heike Martina Kerstin Anja
-    Katrin Silke Jana Lisa Sophie Sophia Hannah Lea Leonie Emma Mia Marie Johanna Charlotte
-    Clara Klara Luisa Paula Greta Ida Elena Nina Jutta Gabriele Brigitte Renate Ursula Helga
-    Ingrid Elke Doris Angelika Barbara Beate Bettina Carola Cornelia Daniela Diana Dorothea
-    Eva Franziska Friederike Gisela Hanna Ines Iris Jasmin Jennifer Jessica Judith Karina
-    Kathrin Katja Lara Lina Marion Melanie Miriam Nadine Natalie Regina Sandra Simone Sonja
-    Svenja Tanja Theresa Vanessa Verena Yvonne Mareen Maren Antje Anke Astrid Annette Tina
-    Thomas Michael Andreas Stefan Peter Frank Klaus Jürgen Wolfgang Christian Markus Marcus
-    Martin Matthias Alexander Daniel Tobias Jan Tim Jens Uwe Ralf Bernd Dirk Holger Sven
-    Oliver Florian Sebastian Philipp Lukas Jonas Felix Paul Max Hans Karl Werner Helmut
-    Gerhard Dieter Manfred Heinz Günter Günther Rainer Torsten Carsten Kai Björn Lars Nils
-    Moritz Henning Marius Leon Luca Noah Elias Ben Finn Emil Anton Jakob Johannes Julian
-    Niklas Fabian David Simon Benjamin Dominik Patrick Marco Marcel Mario Robert Richard
-    Georg Heinrich Friedrich Wilhelm Otto Ernst Walter Kurt Horst Rolf Norbert Volker Reinhard
-    Hartmut Joachim Jörg Harald Herbert Hermann Karsten Olaf Roland Rüdiger Siegfried Ulrich
-    Achim Axel Bernhard Burkhard Detlef Eckhard Egon Erich Erwin Fritz Gernot Gregor Guido
-    Hubert Ingo Jochen Konrad Lothar Lutz Mathias Norman Rudolf Steffen Thorsten Till Vincent
-    Armin Arne Malte Ole Hendrik Henrik Gustav Ludwig August Albert Bruno Oskar Carl Konstantin
-    Meinhard Bernd Eckart Gerd Hajo Hinrich Jost Lorenz Veit Wendelin
-    """)
-# Names that are ordinary words simplemma does not flag, or places abroad that German texts
-# mention far more often than the small German municipality of that name.
-STRONG_WORDS = _words("""
-    Wissen Lage Stelle Sorge Welt Schutz Sinn Lehre Bescheid Besitz Mark Rain Forst Berg Buch
-    Stein Wald Burg Insel Elbe Bühne Mitte Kommen Ohne Reich Halle Bergen Weil Essen Wetter
-    Lauf Kuchen Brunnen Brand Übersee Valley Salzburg Rom Gladbach Nassau Frankenstein
-    Grafschaft Freiheit Zeit Eiche
-    """)
-TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place context
-SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
-BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
 
-# First two digits of a postcode → states it can lie in (postcode zones cross state lines).
-POSTAL_ZONE_STATES: dict[str, tuple[str, ...]] = {
-    "01": ("14",),
-    "02": ("14",),
-    "03": ("12", "14"),
-    "04": ("14", "15", "16"),
-    "06": ("15", "14", "16"),
-    "07": ("16", "14"),
-    "08": ("14",),
-    "09": ("14",),
-    "10": ("11",),
-    "12": ("11", "12"),
-    "13": ("11",),
-    "14": ("12", "11"),
-    "15": ("12",),
-    "16": ("12",),
-    "17": ("13", "12"),
-    "18": ("13",),
-    "19": ("13", "12", "03", "01"),
-    "20": ("02",),
-    "21": ("03", "02", "01"),
-    "22": ("02", "01"),
-    "23": ("01", "13"),
-    "24": ("01",),
-    "25": ("01",),
-    "26": ("03",),
-    "27": ("03", "04"),
-    "28": ("04", "03"),
-    "29": ("03", "15"),
-    "30": ("03",),
-    "31": ("03",),
-    "32": ("05", "03"),
-    "33": ("05",),
-    "34": ("06", "03", "05"),
-    "35": ("06",),
-    "36": ("06", "16", "09"),
-    "37": ("03", "06", "16"),
-    "38": ("03", "15"),
-    "39": ("15",),
-    "40": ("05",),
-    "41": ("05",),
-    "42": ("05",),
-    "44": ("05",),
-    "45": ("05",),
-    "46": ("05",),
-    "47": ("05",),
-    "48": ("05", "03"),
-    "49": ("03", "05"),
-    "50": ("05",),
-    "51": ("05",),
-    "52": ("05",),
-    "53": ("05", "07"),
-    "54": ("07",),
-    "55": ("07",),
-    "56": ("07",),
-    "57": ("05", "07"),
-    "58": ("05",),
-    "59": ("05",),
-    "60": ("06",),
-    "61": ("06",),
-    "63": ("06", "09"),
-    "64": ("06",),
-    "65": ("06", "07"),
-    "66": ("10", "07"),
-    "67": ("07",),
-    "68": ("08", "06"),
-    "69": ("08", "06"),
-    "70": ("08",),
-    "71": ("08",),
-    "72": ("08",),
-    "73": ("08",),
-    "74": ("08",),
-    "75": ("08",),
-    "76": ("08", "07"),
-    "77": ("08",),
-    "78": ("08",),
-    "79": ("08",),
-    "80": ("09",),
-    "81": ("09",),
-    "82": ("09",),
-    "83": ("09",),
-    "84": ("09",),
-    "85": ("09",),
-    "86": ("09",),
-    "87": ("09", "08"),
-    "88": ("08", "09"),
-    "89": ("09", "08"),
-    "90": ("09",),
-    "91": ("09",),
-    "92": ("09",),
-    "93": ("09",),
-    "94": ("09",),
-    "95": ("09",),
-    "96": ("09",),
-    "97": ("09", "06", "08"),
-    "98": ("16",),
-    "99": ("16",),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Alias:
-    text: str
-    tokens: tuple[str, ...]
-    ags: tuple[str, ...]
-    word_level: int  # 0 a name only, 1 also a noun ('Hof'), 2 also a verb etc. ('Essen')
-
-
-class _Matcher:
-    """Aliases grouped by first token, longest first: one dict lookup per text token."""
-
-    def __init__(self, gaz: Gazetteer) -> None:
-        by_alias: dict[str, list[str]] = {k: list(v) for k, v in gaz.aliases.items()}
-        for alias, ags in TOWN_DISTRICTS.items():
-            if alias not in by_alias and ags in gaz.entries:
-                by_alias[alias] = [ags]
-        common = {w for e in gaz.entries.values() for w in e.common_words}
-        strong = {w for e in gaz.entries.values() for w in e.strong_words}
-        strong |= STRONG_WORDS | _FIRST_NAMES
-        first: dict[str, list[_Alias]] = {}
-        for alias, ags in by_alias.items():
-            tokens = tuple(_TOKEN.findall(alias))
-            if not tokens:
-                continue
-            level = 2 if alias in strong else 1 if alias in common else 0
-            if not level and len(tokens) == 1 and all(_tiny(gaz.entries[a]) for a in ags):
-                level = 1  # 'Marth', 'Brunnen': villages whose names double as other words
-            first.setdefault(tokens[0], []).append(_Alias(alias, tokens, tuple(ags), level))
-        for options in first.values():
-            options.sort(key=lambda a: -len(a.tokens))
-        # Only capitalised tokens start a mention.
-        self.first = {token: options for token, options in first.items() if token[:1].isupper()}
-        # first token -> second token (None: one-token aliases) -> aliases, filled on first use
-        self._by_second: dict[str, dict[str | None, list[_Alias]]] = {}
-        # Every token that starts like an alias: one C scan of a text finds the few places
-        # worth a look, without cutting all of it into tokens. A word token starts with a
-        # letter no word character precedes, (?<!\w\w) after that letter; a symbol ('Ⓐ' is
-        # upper case) is a token of its own.
-        starts = {token[0] for token in self.first}
-        letters = "".join(sorted(re.escape(c) for c in starts if re.match(r"\w", c)))
-        symbols = "".join(sorted(re.escape(c) for c in starts if not re.match(r"\w", c)))
-        patterns = [f"[{letters}](?<!\\w\\w)\\w*"] if letters else []
-        patterns += [f"[{symbols}]"] if symbols else []
-        self.candidates = re.compile("|".join(patterns)) if patterns else None
-
-    def options(self, first: str, second: str | None) -> list[_Alias]:
-        """The aliases, longest first, that may match where ``second`` follows ``first``.
-
-        A first token like 'Kreis' starts hundreds of aliases; the second token of the text
-        leaves the few that can match, so they are not all compared one by one.
-        """
-        grouped = self._by_second.get(first)
-        if grouped is None:
-            aliases = self.first[first]  # longest first, so the one-token aliases come last
-            singles = [a for a in aliases if len(a.tokens) == 1]
-            grouped = {None: singles}
-            for alias in aliases:
-                if len(alias.tokens) > 1:
-                    grouped.setdefault(alias.tokens[1], []).append(alias)
-            for key, found in grouped.items():
-                if key is not None:
-                    found.extend(singles)
-            self._by_second[first] = grouped
-        return grouped.get(second, grouped[None])
-
-
-def _tiny(entry: Entry) -> bool:
-    return entry.kind == "municipality" and (entry.population or 0) < TINY_TOWN
-
-
-def prepare(gazetteer: Gazetteer | None = None) -> None:
-    """Load the gazetteer and build its name matcher now rather than on the first text."""
-    _matcher(gazetteer or load_gazetteer())
-
-
-def _matcher(gaz: Gazetteer) -> _Matcher:
-    m = gaz.__dict__.get("_places_matcher")
-    if m is None:
-        m = _Matcher(gaz)
-        gaz.__dict__["_places_matcher"] = m
-    return m
+# prepare: part of this module's interface (Normalizer.preload calls places.prepare).
+__all__ = ["find_places", "home_place", "prepare", "resolve_place"]
 
 
 @dataclass(slots=True)
 class _Mention:
-    alias: _Alias
+    alias: Alias
     start: int  # char offsets in the combined text
     end: int
     prev: tuple[str, ...]  # up to two tokens before, nearest last
@@ -346,7 +62,7 @@ def _tokens_before(text: str, pos: int, count: int) -> list[tuple[str, int, int]
     width = 32
     while True:
         left = max(0, pos - width)
-        found = list(_TOKEN.finditer(text, left, pos))
+        found = list(TOKEN.finditer(text, left, pos))
         if left == 0 or len(found) > count:
             return [(m.group(), m.start(), m.end()) for m in found[len(found) - count :]]
         width *= 4
@@ -357,7 +73,7 @@ def _take(matches: Iterator[re.Match[str]], count: int) -> list[tuple[str, int, 
     return [(m.group(), m.start(), m.end()) for m in islice(matches, count)]
 
 
-def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
+def _scan(text: str, matcher: Matcher) -> list[_Mention]:
     if matcher.candidates is None:
         return []
     out: list[_Mention] = []
@@ -375,7 +91,7 @@ def _scan(text: str, matcher: _Matcher) -> list[_Mention]:
             continue
         # The tokens from here on, read only as far as needed: this one and the next first,
         # which narrows the aliases to try.
-        following = _TOKEN.finditer(text, pos)
+        following = TOKEN.finditer(text, pos)
         after = _take(following, 2)
         hit = None
         for alias in matcher.options(first, after[1][0] if len(after) > 1 else None):
@@ -430,10 +146,12 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
 
 def _blocked(m: _Mention) -> bool:
     """Streets, people and sports clubs carry place names without being about the place."""
-    if m.next in _STREET_WORDS:
+    if m.next in STREET_WORDS:
         return True
     before = m.prev[-1] if m.prev else ""
-    if before in _PERSON_TITLES or before in _FIRST_NAMES or before in _CLUB_WORDS:
+    if before in PERSON_TITLES or before in FIRST_NAMES or before in CLUB_WORDS:
+        return True
+    if before in ORG_WORDS:
         return True
     return m.prev[-2:] == ("Dr", ".") or m.prev[-2:] == ("Prof", ".")
 
@@ -495,7 +213,7 @@ def find_places(
     """Places mentioned in title and text, one per AGS, in order of first mention."""
     gaz = gazetteer or load_gazetteer()
     combined = f"{title}\n{text}" if title else text
-    mentions = [m for m in _scan(combined, _matcher(gaz)) if not _blocked(m)]
+    mentions = [m for m in _scan(combined, name_matcher(gaz)) if not _blocked(m)]
 
     # Anchors: accepted names that are neither ordinary words nor shared fix the region.
     districts: set[str] = set()
@@ -513,13 +231,15 @@ def find_places(
                     districts.add(entry.district_ags)
 
     found: dict[str, Place] = {}
+    counts: dict[str, int] = {}
+    short_aliases: set[str] = set()
     accepted_ends: set[int] = set()
     for m in mentions:
         candidates = [gaz.entries[a] for a in m.alias.ags]
         postal = _postal_states(m)
         best = max(candidates, key=lambda e: _entry_rank(e, districts, states, home_region, postal))
         if m.alias.word_level:
-            listed = m.next in _LIST_JOINERS and m.after_joiner_start in anchor_starts
+            listed = m.next in LIST_JOINERS and m.after_joiner_start in anchor_starts
             ok = _ordinary_word_is_place(
                 m, best, districts, states, home_region, accepted_ends, listed
             )
@@ -528,9 +248,51 @@ def find_places(
         if not ok:
             continue
         accepted_ends.add(m.end)
+        counts[best.ags] = counts.get(best.ags, 0) + 1
+        if best.short.startswith((m.alias.text + " ", m.alias.text + "(")):
+            short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
-    return list(found.values())
+    far = _far_namesakes(found, counts, short_aliases, home_region)
+    return [place for ags, place in found.items() if ags not in far]
+
+
+def _km(a: Place, b: Place) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def _far_namesakes(
+    found: dict[str, Place], counts: dict[str, int], short_aliases: set[str], home: str | None
+) -> set[str]:
+    """Small towns far from the page's subject town: its Stadtteile of the same name.
+
+    A page about Wolfsburg that lists 'Barnstorf, Hehlingen' or 'Neuhaus' names its own
+    Ortsteile, not the village of that name 150 km away. The subject is the home region's
+    town, else the municipality named at least three times and most often. A small town
+    (or one below a big city's size matched by a shortened name, 'Hattorf') farther than
+    ``NAMESAKE_KM`` from it is dropped.
+    """
+    towns = [p for p in found.values() if p.kind == "municipality"]
+    subject = next((p for p in towns if home and p.ags.startswith(home)), None)
+    if subject is None and towns:
+        subject = max(towns, key=lambda p: counts.get(p.ags, 0))
+        if counts.get(subject.ags, 0) < SUBJECT_MENTIONS:
+            return set()
+    if subject is None:
+        return set()
+    far = set()
+    for place in towns:
+        size = place.population or 0
+        small = size < SMALL_TOWN or (place.ags in short_aliases and size < BIG_CITY)
+        distance = _km(place, subject)
+        if small and distance is not None and distance > NAMESAKE_KM:
+            far.add(place.ags)
+    return far
 
 
 def _postal_states(m: _Mention) -> tuple[str, ...]:
@@ -546,7 +308,7 @@ def _postal_states(m: _Mention) -> tuple[str, ...]:
 def _before(m: _Mention) -> str:
     """The token before a mention, lower-cased when it is a capitalised function word."""
     before = m.prev[-1] if m.prev else "\n"
-    if before[:1].isupper() and before.lower() in _PLACE_PREPOSITIONS | _DETERMINERS:
+    if before[:1].isupper() and before.lower() in PLACE_PREPOSITIONS | DETERMINERS:
         return before.lower()  # 'In Hagen' / 'Zum Essen' / 'Den Haag'
     return before
 
@@ -556,14 +318,14 @@ def _plain_name_is_place(m: _Mention, entry: Entry, accepted_ends: set[int]) -> 
     if len(m.alias.tokens) > 1 or entry.kind != "municipality":
         return True  # 'im Vogtlandkreis' is fine
     before = _before(m)
-    if before in _DETERMINERS:
+    if before in DETERMINERS:
         return False  # 'Den Haag', 'die Brunnen'
     if before == "(" and len(m.prev) == 2 and m.prev[0][:1].isupper():
         return False  # a qualifier of another name: 'Altenburg (Thür.)'
     small = (entry.population or 0) < SMALL_TOWN
     if small and before[:1].isupper() and before.isalpha():
         # 'Jutta Zedlitz', 'Napa Valley': an unknown capitalised word makes it a name part.
-        place_like = before in _PLACE_NOUNS or m.prev_token_end in accepted_ends
+        place_like = before in PLACE_NOUNS or m.prev_token_end in accepted_ends
         return place_like
     return True
 
@@ -582,23 +344,23 @@ def _ordinary_word_is_place(
     ``listed``: the name is followed by 'und'/',' and a certain place ('Halle, Versmold').
     """
     before = _before(m)
-    if before in _DETERMINERS:
+    if before in DETERMINERS:
         return False
     if m.next is not None and m.next[:1].isdigit():
         return False  # 'in Halle 3' is an exhibition hall
     noun = m.alias.word_level == 1
     confirmed = _confirmed(entry, districts, states, home_region)
     big = (entry.population or 0) >= BIG_CITY
-    if before in _PLACE_NOUNS:
+    if before in PLACE_NOUNS:
         return True
-    if before in _PLACE_PREPOSITIONS or listed:
+    if before in PLACE_PREPOSITIONS or listed:
         return noun or big or confirmed
-    if before in _LIST_JOINERS:
+    if before in LIST_JOINERS:
         # 'in Hagen, Wetter und Herdecke': a list continues a place mention.
         return m.before_joiner_end in accepted_ends and (noun or big or confirmed)
-    if before in _SENTENCE_END:
+    if before in SENTENCE_END:
         # 'Kiel setzt auf …' but not 'Halle und Küche …' or 'Essen ist …' without context.
-        verb_follows = bool(m.next) and m.next[:1].islower() and m.next not in _LIST_JOINERS
+        verb_follows = bool(m.next) and m.next[:1].islower() and m.next not in LIST_JOINERS
         return verb_follows and big and (noun or confirmed)
     if before[:1].islower():
         return False  # 'das schöne Wetter', 'um Wissen zu teilen'
@@ -630,7 +392,7 @@ def resolve_place(
 
     candidates = gaz.lookup(town)
     if not candidates:
-        matcher = _matcher(gaz)
+        matcher = name_matcher(gaz)
         for m in _scan(town, matcher):
             if not _blocked(m):
                 candidates.extend(gaz.entries[a] for a in m.alias.ags)

@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from citynews.errors import ConfigError
-from citynews.model import EVENT_TOPIC, TopicMatch
+from citynews.model import TopicMatch
+from citynews.normalize.topicrules import (
+    EXACT,
+    INFIX,
+    PREFIX,
+    SUFFIX,
+    Atom,
+    Rule,
+    Topic,
+    parse_settings,
+    parse_topics,
+)
 from citynews.paths import PACKAGE_DATA
 
 DEFAULT_TAXONOMY = PACKAGE_DATA / "topics.toml"
@@ -36,46 +47,15 @@ EXACT_CASE_ENDINGS = ("", "s")
 WORD_SPLIT = re.compile(r"(\w+)")
 # What may stand between the words of a phrase: spaces and hyphens, never punctuation.
 PHRASE_GAP = re.compile(r"[\s\-\u2010\u2011\u00ad]+")
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-KEYWORD_WORD = re.compile(r"\*?\w+\*?")
-KEYWORD_SPLIT = re.compile(r"[\s\-]+")
-
-TOPIC_KEYS = {"name", "description", "keywords", "exclude"}
-SETTINGS_DEFAULTS: dict[str, float] = {
-    "title_factor": 3.0,
-    "keywords_factor": 3.0,
-    "min_score": 2.0,
-    "words_per_point": 150.0,
-    "lead_factor": 2.0,
-    "lead_chars": 250.0,
-}
 CACHE_LIMIT = 200_000
-
-EXACT, PREFIX, SUFFIX, INFIX = "exact", "prefix", "suffix", "infix"
 
 # core -> ((length, atom ids) for that core and every shorter core that is a prefix of it)
 _CoreIndex = dict[str, tuple[tuple[int, tuple[int, ...]], ...]]
 
 
 @dataclass(frozen=True)
-class Topic:
-    slug: str
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class _Rule:
-    topic: int
-    label: str
-    weight: float
-    atoms: tuple[int, ...]
-    exclude: bool
-
-
-@dataclass(frozen=True)
 class _Hit:
-    rule: _Rule
+    rule: Rule
     start: int
     end: int
     weight: float
@@ -98,7 +78,7 @@ class _CoreScanner:
     anywhere_cores: _CoreIndex
 
     @staticmethod
-    def of(cores: dict[str, list[int]], atoms: list[tuple[str, str, bool]]) -> _CoreScanner:
+    def of(cores: dict[str, list[int]], atoms: list[Atom]) -> _CoreScanner:
         start: dict[str, list[int]] = {}
         anywhere: dict[str, list[int]] = {}
         for core, atom_ids in cores.items():
@@ -124,12 +104,12 @@ class Taxonomy:
     words_per_point: float
     lead_factor: float
     lead_chars: float
-    _rules_by_first_atom: dict[int, list[_Rule]] = field(repr=False)
-    _atoms: list[tuple[str, str, bool]] = field(repr=False)
+    _rules_by_first_atom: dict[int, list[Rule]] = field(repr=False)
+    _atoms: list[Atom] = field(repr=False)
     _ci: _CoreScanner = field(repr=False)  # cores of case-insensitive atoms, lower case
     _cs: _CoreScanner = field(repr=False)  # cores of case-sensitive atoms
     _cache: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
-    _starts_cache: dict[str, tuple[_Rule, ...]] = field(default_factory=dict, repr=False)
+    _starts_cache: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
 
     def topic(self, slug: str) -> Topic:
         for t in self.topics:
@@ -151,7 +131,7 @@ class Taxonomy:
         self._cache[token] = result
         return result
 
-    def _starts(self, token: str) -> tuple[_Rule, ...]:
+    def _starts(self, token: str) -> tuple[Rule, ...]:
         """The rules whose first word the token satisfies, in the order of its atoms (cached).
 
         Most tokens that satisfy an atom satisfy only later words of phrases or start no rule
@@ -209,121 +189,10 @@ class Taxonomy:
                     ids.add(atom_id)
 
 
-def _atom(word: str) -> tuple[str, str, bool]:
-    lead = word.startswith("*")
-    trail = word.endswith("*")
-    core = word.strip("*")
-    mode = INFIX if lead and trail else SUFFIX if lead else PREFIX if trail else EXACT
-    case_sensitive = any(c.isupper() for c in core[1:])
-    return mode, core if case_sensitive else core.lower(), case_sensitive
-
-
-def _fail(path: Path, key: str, problem: str) -> ConfigError:
-    return ConfigError(f"{path}: {key}: {problem}")
-
-
-def _parse_keyword(path: Path, key: str, entry: Any) -> tuple[str, str, float]:
-    """(label as written, words joined by single spaces, weight) of one keyword entry."""
-    if isinstance(entry, str):
-        text, weight = entry, 1.0
-    elif isinstance(entry, dict):
-        unknown = set(entry) - {"match", "weight"}
-        if unknown:
-            raise _fail(path, key, f"unknown key {sorted(unknown)[0]!r} (allowed: match, weight)")
-        if "match" not in entry:
-            raise _fail(path, key, 'missing "match" (write { match = "Wort", weight = 2 })')
-        text = entry["match"]
-        weight = entry.get("weight", 1.0)
-        if not isinstance(text, str):
-            raise _fail(path, key, "match must be text in quotes")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise _fail(path, key, f"weight must be a number greater than 0, not {weight!r}")
-    else:
-        raise _fail(path, key, 'a keyword must be text in quotes or { match = "…", weight = … }')
-    words = [w for w in KEYWORD_SPLIT.split(text.strip()) if w]
-    if not words:
-        raise _fail(path, key, "empty keyword")
-    for word in words:
-        if not KEYWORD_WORD.fullmatch(word):
-            raise _fail(
-                path,
-                key,
-                f"{text!r}: only letters, digits, spaces, hyphens and * at the start or end "
-                "of a word are allowed",
-            )
-        core = word.strip("*")
-        # A one-letter word is fine inside a phrase ("E-Akte"), never alone or with a *.
-        too_short = 3 if word.startswith("*") else 1 if len(words) > 1 and core == word else 2
-        if len(core) < too_short:
-            raise _fail(path, key, f"{text!r}: {word!r} is too short to match reliably")
-    return text.strip(), " ".join(words), float(weight)
-
-
 def _build(path: Path, data: dict[str, Any]) -> Taxonomy:
-    unknown = set(data) - {"settings", "topics"}
-    if unknown:
-        raise _fail(path, sorted(unknown)[0], "unknown section (allowed: settings, topics)")
-    settings = dict(SETTINGS_DEFAULTS)
-    raw_settings = data.get("settings", {})
-    if not isinstance(raw_settings, dict):
-        raise _fail(path, "settings", "must be a table")
-    for key, value in raw_settings.items():
-        if key not in SETTINGS_DEFAULTS:
-            allowed = ", ".join(SETTINGS_DEFAULTS)
-            raise _fail(path, f"settings.{key}", f"unknown setting (allowed: {allowed})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise _fail(path, f"settings.{key}", f"must be a number greater than 0, not {value!r}")
-        settings[key] = float(value)
-
-    raw_topics = data.get("topics")
-    if not isinstance(raw_topics, dict) or not raw_topics:
-        raise _fail(path, "topics", "missing: define at least one [topics.<slug>] table")
-
-    topics: list[Topic] = []
-    atom_ids: dict[tuple[str, str, bool], int] = {}
-    rules_by_first_atom: dict[int, list[_Rule]] = {}
-    for index, (slug, body) in enumerate(raw_topics.items()):
-        prefix = f"topics.{slug}"
-        if not SLUG.fullmatch(slug):
-            raise _fail(path, prefix, "slug must be lowercase a-z, 0-9 and single hyphens")
-        if not isinstance(body, dict):
-            raise _fail(path, prefix, "must be a table")
-        unknown = set(body) - TOPIC_KEYS
-        if unknown:
-            allowed = ", ".join(sorted(TOPIC_KEYS))
-            raise _fail(path, f"{prefix}.{sorted(unknown)[0]}", f"unknown key (allowed: {allowed})")
-        for key in ("name", "description"):
-            value = body.get(key)
-            if not isinstance(value, str) or not value.strip():
-                raise _fail(path, f"{prefix}.{key}", "missing or empty text")
-        topics.append(Topic(slug, body["name"].strip(), body["description"].strip()))
-        seen: dict[tuple[str, bool], str] = {}
-        for list_key, is_exclude in (("keywords", False), ("exclude", True)):
-            entries = body.get(list_key, [])
-            if not isinstance(entries, list):
-                raise _fail(path, f"{prefix}.{list_key}", "must be a list [ … ]")
-            if slug == EVENT_TOPIC and entries:
-                raise _fail(
-                    path,
-                    f"{prefix}.{list_key}",
-                    "this topic is assigned from events, it takes no keywords",
-                )
-            for position, entry in enumerate(entries):
-                key = f"{prefix}.{list_key}[{position}]"
-                label, normalized, weight = _parse_keyword(path, key, entry)
-                if (normalized, is_exclude) in seen:
-                    raise _fail(path, key, f"{label!r} repeats {seen[normalized, is_exclude]}")
-                seen[normalized, is_exclude] = key
-                atoms = tuple(
-                    atom_ids.setdefault(_atom(word), len(atom_ids))
-                    for word in normalized.split(" ")
-                )
-                rule = _Rule(index, label, weight, atoms, is_exclude)
-                rules_by_first_atom.setdefault(atoms[0], []).append(rule)
-        if slug != EVENT_TOPIC and not body.get("keywords"):
-            raise _fail(path, f"{prefix}.keywords", "missing: a topic needs at least one keyword")
-
-    atoms = [None] * len(atom_ids)
+    settings = parse_settings(path, data)
+    topics, rules_by_first_atom, atom_ids = parse_topics(path, data)
+    atoms: list[Atom] = [("", "", False)] * len(atom_ids)
     for atom, atom_id in atom_ids.items():
         atoms[atom_id] = atom
     ci_cores: dict[str, list[int]] = {}
@@ -416,7 +285,7 @@ def _hits(taxonomy: Taxonomy, text: str) -> tuple[list[_Hit], int]:
     # start a rule, where a per-word finditer/group()/_classify loop cost ~1 µs per word.
     parts = WORD_SPLIT.split(text)
     words = parts[1::2]
-    starts: list[tuple[_Rule, ...] | None] = list(map(taxonomy._starts_cache.get, words))
+    starts: list[tuple[Rule, ...] | None] = list(map(taxonomy._starts_cache.get, words))
     if None in starts:
         first_rules = taxonomy._starts
         starts = [

@@ -1,0 +1,54 @@
+"""Places of a page about one town: its Ortsteile are not far-away namesakes, and the seat in
+an institution's name is not a place the page is about. Texts written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from citynews.normalize.places import find_places
+
+WOLFSBURG = (
+    "Wolfsburg baut das Glasfasernetz aus. Die Stadt Wolfsburg beginnt im Frühjahr. "
+    "In Wolfsburg sind zuerst die Ortsteile {parts} an der Reihe. "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "wanted", "unwanted"),
+    [
+        # Ortsteile named like small towns far away resolve to nothing else.
+        (WOLFSBURG.format(parts="Barnstorf und Sülfeld"), None, {"Wolfsburg"}, {"Barnstorf"}),
+        (WOLFSBURG.format(parts="Hattorf und Neuhaus"), None, {"Wolfsburg"}, {"Hattorf am Harz"}),
+        # The source's home region is the subject even when named once.
+        ("Der Ortsrat Sülfeld tagt am Montag.", "03103", set(), {"Sülfeld"}),
+        # A small town near the subject stays: it is a neighbour, not a namesake.
+        (WOLFSBURG.format(parts="Vorsfelde") + "Auch Gifhorn baut aus.", None, {"Gifhorn"}, set()),
+        # Big towns far away stay: a page may compare itself with them.
+        (WOLFSBURG.format(parts="Ehmen") + "Vorbild ist Dortmund.", None, {"Dortmund"}, set()),
+        # Without a clear subject (no town named three times) nothing is dropped.
+        ("Barnstorf und Wolfsburg feiern ein Fest.", None, {"Barnstorf", "Wolfsburg"}, set()),
+    ],
+)
+def test_far_namesakes(text: str, home: str | None, wanted: set[str], unwanted: set[str]) -> None:
+    names = {p.name for p in find_places(text, home_region=home)}
+    assert wanted <= names, names
+    assert not unwanted & names, names
+
+
+@pytest.mark.parametrize(
+    ("text", "unwanted"),
+    [
+        ("Gefördert von der Sparkasse Celle und der Stadt Wolfsburg.", "Celle"),
+        ("Die Beratung übernimmt die IHK Lüneburg für die Stadt Wolfsburg.", "Lüneburg"),
+        ("Ein Vortrag vom Zentrum Hannover für Unternehmen in Wolfsburg.", "Hannover"),
+    ],
+)
+def test_seat_in_an_institution_name_is_no_place(text: str, unwanted: str) -> None:
+    names = {p.name for p in find_places(text)}
+    assert "Wolfsburg" in names
+    assert unwanted not in names
+
+
+def test_university_town_stays_a_place() -> None:
+    names = {p.name for p in find_places("Die Universität Trier begleitet das Programm.")}
+    assert "Trier" in names
