@@ -6,6 +6,7 @@ respect to its inputs, so crawls, ``citynews extract`` and ``citynews reprocess`
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from dataclasses import replace
@@ -208,11 +209,17 @@ class Normalizer:
 _SUBJECT_MENTIONS = 3
 
 
+@functools.lru_cache(maxsize=256)
+def _mentions(name: str, text: str) -> int:
+    """How often a town's name stands in a text (asked again for every event of a page)."""
+    return len(re.findall(rf"\b{re.escape(name)}\b", text))
+
+
 def _subject_town(towns: list[Place], text: str) -> Place | None:
     """The town a page is about: named at least three times and more often than any other
     (an Amtsblatt of Wolfsburg whose notice says only '38442 Fallersleben', a Stadtteil)."""
     counts = sorted(
-        ((len(re.findall(rf"\b{re.escape(t.name)}\b", text)), t) for t in towns),
+        ((_mentions(t.name, text), t) for t in towns),
         key=lambda c: -c[0],
     )
     if not counts or counts[0][0] < _SUBJECT_MENTIONS:

@@ -399,19 +399,39 @@ def resolve_place(
                 break
     if not candidates:
         return None
+    municipalities = [e for e in candidates if e.kind == "municipality"] or candidates
     districts: set[str] = set()
     states: set[str] = set()
-    if context:
+    # The page's places only break ties between namesakes; a page with many events asks the
+    # same question for each, so the answer for its text is kept.
+    if context and len(municipalities) > 1:
+        districts, states = _context_keys(context, home_region, gaz)
+    best = max(
+        municipalities, key=lambda e: _entry_rank(e, districts, states, home_region, postal_states)
+    )
+    return _to_place(best, gaz, "event", town)
+
+
+_CONTEXT_MEMO: dict[tuple[str, str | None, int], tuple[set[str], set[str]]] = {}
+
+
+def _context_keys(
+    context: str, home_region: str | None, gaz: Gazetteer
+) -> tuple[set[str], set[str]]:
+    """District and state keys of the places a text names (remembered for the last texts)."""
+    key = (context, home_region, id(gaz))
+    if key not in _CONTEXT_MEMO:
+        if len(_CONTEXT_MEMO) > 16:
+            _CONTEXT_MEMO.clear()
+        districts: set[str] = set()
+        states: set[str] = set()
         for p in find_places(context, home_region=home_region, gazetteer=gaz):
             if p.ags:
                 states.add(p.ags[:2])
                 if p.kind == "municipality":
                     districts.add(p.ags[:5])
-    municipalities = [e for e in candidates if e.kind == "municipality"] or candidates
-    best = max(
-        municipalities, key=lambda e: _entry_rank(e, districts, states, home_region, postal_states)
-    )
-    return _to_place(best, gaz, "event", town)
+        _CONTEXT_MEMO[key] = (districts, states)
+    return _CONTEXT_MEMO[key]
 
 
 def home_place(home_region: str | None, *, gazetteer: Gazetteer | None = None) -> Place | None:
