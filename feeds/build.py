@@ -42,7 +42,15 @@ from citynews.feeds.common import (
     title_text,
     write_if_changed,
 )
-from citynews.feeds.items import EPOCH, Feed, ItemFetcher, collect_feeds, item_dates, place_feeds
+from citynews.feeds.items import (
+    EPOCH,
+    Feed,
+    ItemFetcher,
+    Rows,
+    collect_feeds,
+    item_dates,
+    place_feeds,
+)
 
 PUBLISHED_SUFFIXES = (".rss.xml", ".atom.xml", ".ics")
 MANIFEST = ".citynews-feeds.json"
@@ -120,6 +128,7 @@ def build_feeds(
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
         fetch = ItemFetcher(conn, sources)
         places = place_feeds(conn)
+        rendered: dict[str, render.Fragments] = {}
         # What items show of their source; other columns (e.g. updated_at) do not count.
         source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
         for feed in collect_feeds(fetch, places, limit=limit, now=now):
@@ -145,8 +154,8 @@ def build_feeds(
             if all(existing.get(name) == key for name in names):
                 report.unchanged += names
             else:
-                items = fetch.items(feed.data)
-                rss, atom = render.render_feed(feed, items, base_url, updated or fallback)
+                entries = _entries(fetch, feed.data, rendered)
+                rss, atom = render.render_feed(feed, entries, base_url, updated or fallback)
                 files.update(zip(names, (rss, atom), strict=True))
             report.feeds.append(_info(feed, names, updated))
         for calendar in build_calendars(
@@ -193,6 +202,22 @@ def _row_keys(feed: Feed) -> list[object]:
         (r["id"], r["content_hash"], r["updated_at"], r["first_seen"], r["source"])
         for r in feed.data.rows
     ]
+
+
+def _entries(
+    fetch: ItemFetcher, data: Rows, rendered: dict[str, render.Fragments]
+) -> list[render.Fragments]:
+    """The items of a feed, each document rendered once per build (``rendered`` by id).
+
+    A document's item is the same in every feed: its labels and source are per document.
+    Event items differ from the document's and appear in one feed only.
+    """
+    if data.events:
+        return [render.entry_xml(item) for item in fetch.items(data)]
+    todo = Rows([r for r in data.rows if r["id"] not in rendered], data.topics, data.places)
+    for row, item in zip(todo.rows, fetch.items(todo), strict=True):
+        rendered[row["id"]] = render.entry_xml(item)
+    return [rendered[r["id"]] for r in data.rows]
 
 
 def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
