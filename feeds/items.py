@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from citynews.feeds.common import (
     as_datetime,
@@ -42,10 +43,14 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # "+d.duplicate_of" keeps SQLite from choosing the duplicate_of index (almost every row is
 # null) over the order index, which turned a 0.4 ms LIMIT scan into a 20 ms sort.
 ORDER_KEY = "coalesce(d.published_utc, d.first_seen)"
-_DOC_COLUMNS = (
-    "d.id, d.url, d.source, d.title, d.published, d.modified, d.first_seen, d.summary,"
-    " substr(d.text, 1, 1000) as text_start, d.content_html, d.content_hash, d.updated_at"
+# What a document feed's fingerprint and index.html need; the bodies (_BODY_COLUMNS) are read
+# only for items about to be rendered, once per build: a rebuild without changes reads none.
+_KEY_COLUMNS = (
+    "d.id, d.url, d.source, d.title, d.published, d.modified, d.first_seen, d.content_hash,"
+    " d.updated_at"
 )
+_BODY_COLUMNS = "d.summary, substr(d.text, 1, 1000) as text_start, d.content_html"
+_DOC_COLUMNS = f"{_KEY_COLUMNS}, {_BODY_COLUMNS}"
 
 
 @dataclass
@@ -202,6 +207,7 @@ class ItemFetcher:
             "select slug, name, description from topics order by position, slug"
         ).fetchall()
         self.topic_names = {t["slug"]: t["name"] for t in self.topics}
+        self._known_labels: dict[str, tuple[list[str], list[str]]] = {}
         columns = {row[1] for row in conn.execute("pragma table_info(events)")}
         # Event status and deadline come with a later schema migration; older files lack them.
         self.event_extras = ", ".join(
@@ -211,7 +217,7 @@ class ItemFetcher:
 
     def documents(self, where: str, params: list[object], limit: int) -> Rows:
         rows = self.conn.execute(
-            f"select {_DOC_COLUMNS} from documents d where +d.duplicate_of is null{where}"
+            f"select {_KEY_COLUMNS} from documents d where +d.duplicate_of is null{where}"
             f" order by {ORDER_KEY} desc, d.id desc limit ?",
             [*params, limit],
         ).fetchall()
@@ -244,7 +250,7 @@ class ItemFetcher:
         found = {
             r["id"]: r
             for r in self.conn.execute(
-                f"select {_DOC_COLUMNS} from documents d where d.id in ({marks})", ids
+                f"select {_KEY_COLUMNS} from documents d where d.id in ({marks})", ids
             )
         }
         rows = [found[i] for i in ids if i in found]
@@ -257,7 +263,7 @@ class ItemFetcher:
         whole feed-order index instead, which is slow for towns with few documents.
         """
         rows = self.conn.execute(
-            f"select {_DOC_COLUMNS} from documents d where d.id in"
+            f"select {_KEY_COLUMNS} from documents d where d.id in"
             " (select dp.document_id from document_places dp where dp.ags >= ? and dp.ags < ?)"
             f" and +d.duplicate_of is null order by +{ORDER_KEY} desc, d.id desc limit ?",
             [low, high, limit],
@@ -285,12 +291,27 @@ class ItemFetcher:
 
     def items(self, data: Rows) -> list[Item]:
         """The feed items of rows from ``documents`` or ``events``."""
-        if not data.events:
-            return [
-                self._item(r, f"urn:citynews:{r['id']}", data.topics[r["id"]], data.places[r["id"]])
-                for r in data.rows
-            ]
-        return [self._event_item(r, data) for r in data.rows]
+        if data.events:
+            return [self._event_item(r, data) for r in data.rows]
+        bodies = self._bodies([r["id"] for r in data.rows])
+        return [
+            self._item(
+                {**dict(r), **bodies[r["id"]]},
+                f"urn:citynews:{r['id']}",
+                data.topics[r["id"]],
+                data.places[r["id"]],
+            )
+            for r in data.rows
+        ]
+
+    def _bodies(self, ids: list[str]) -> dict[str, dict[str, str | None]]:
+        marks = ",".join("?" * len(ids))
+        return {
+            r["id"]: dict(r)
+            for r in self.conn.execute(
+                f"select d.id, {_BODY_COLUMNS} from documents d where d.id in ({marks})", ids
+            )
+        }
 
     def _event_item(self, r: sqlite3.Row, data: Rows) -> Item:
         start = as_datetime(r["start"])
@@ -312,10 +333,19 @@ class ItemFetcher:
         return item
 
     def _labels(self, ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Topic and place names per document; each document's are read once per build."""
+        known = self._known_labels
+        missing = [i for i in ids if i not in known]
+        if missing:
+            topics, places = self._read_labels(missing)
+            known.update((i, (topics.get(i, []), places.get(i, []))) for i in missing)
+        topics = defaultdict(list, {i: known[i][0] for i in ids if known[i][0]})
+        places = defaultdict(list, {i: known[i][1] for i in ids if known[i][1]})
+        return topics, places
+
+    def _read_labels(self, ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         topics: dict[str, list[str]] = defaultdict(list)
         places: dict[str, list[str]] = defaultdict(list)
-        if not ids:
-            return topics, places
         marks = ",".join("?" * len(ids))
         for row in self.conn.execute(
             "select dt.document_id, dt.topic from document_topics dt"
@@ -333,7 +363,7 @@ class ItemFetcher:
                 places[row[0]].append(row[1])
         return topics, places
 
-    def _item(self, r: sqlite3.Row, guid: str, topics: list[str], places: list[str]) -> Item:
+    def _item(self, r: Mapping[str, Any], guid: str, topics: list[str], places: list[str]) -> Item:
         published, updated = item_dates(r)
         summary = plain_text(without_ads(r["summary"] or r["text_start"]), max_chars=SUMMARY_CHARS)
         if not r["published"]:
@@ -359,7 +389,7 @@ class ItemFetcher:
         )
 
 
-def item_dates(r: sqlite3.Row) -> tuple[datetime, datetime]:
+def item_dates(r: Mapping[str, Any]) -> tuple[datetime, datetime]:
     """An item's publication date (first seen when unknown) and the document's own last change.
 
     The crawl time of a change is not the document's: ``updated`` is the modification date the
