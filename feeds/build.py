@@ -81,6 +81,15 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     feeds: list[FeedInfo] = field(default_factory=list)
     seconds: float = 0.0
+    # Time per feed group ("orte", "themen", ..., "index" for feeds.opml and index.html):
+    # querying, rendering and writing its files. Place feeds dominate a national database.
+    seconds_by_group: dict[str, float] = field(default_factory=dict)
+
+    def charge(self, group: str, since: float) -> float:
+        """Add the time since ``since`` to ``group``; the current clock reading."""
+        now = time.perf_counter()
+        self.seconds_by_group[group] = self.seconds_by_group.get(group, 0.0) + now - since
+        return now
 
     @property
     def items(self) -> dict[str, int]:
@@ -131,6 +140,7 @@ def build_feeds(
         rendered: dict[str, render.Fragments] = {}
         # What items show of their source; other columns (e.g. updated_at) do not count.
         source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
+        clock = time.perf_counter()
         for feed in collect_feeds(fetch, places, limit=limit, now=now):
             if not feed.data.rows and feed.slug != "alle":
                 continue
@@ -156,6 +166,7 @@ def build_feeds(
                 rss, atom = render.render_feed(feed, entries, base_url, updated or fallback)
                 files.update(zip(names, (rss, atom), strict=True))
             report.feeds.append(_info(feed, names, updated))
+            clock = report.charge(feed.group, clock)
         for calendar in build_calendars(
             conn, now=now, existing=existing, places=places, extras=fetch.event_extras
         ):
@@ -176,10 +187,12 @@ def build_feeds(
                     calendar.state,
                 )
             )
+            clock = report.charge(calendar.group, clock)
         files["feeds.opml"] = render.opml(report.feeds, base_url)
         files["index.html"] = index.index_html(
             report.feeds, index.page_data(conn, sources, now), base_url
         )
+        report.charge("index", clock)
     finally:
         conn.close()
     _publish(out_dir, files, existing, fingerprints, report)
@@ -262,10 +275,13 @@ def _publish(
     stale = {name for name in files if name in existing}
     if stale:
         _write_manifest(out_dir, {k: v for k, v in existing.items() if k not in stale})
+    groups = {name: info.group for info in report.feeds for name in info.files}
+    clock = time.perf_counter()
     for name, data in files.items():
         (report.written if write_if_changed(out_dir / name, data) else report.unchanged).append(
             name
         )
+        clock = report.charge(groups.get(name, "index"), clock)
     for path in sorted(out_dir.iterdir()):
         if path.name.endswith(PUBLISHED_SUFFIXES) and path.name not in fingerprints:
             path.unlink()
