@@ -131,7 +131,7 @@ def build_feeds(
     report = BuildReport()
     existing = _existing_fingerprints(out_dir)
     fingerprints: dict[str, str] = {}
-    files: dict[str, bytes] = {}
+    output = _Output(out_dir, existing, report)
     conn = connect_readonly(db_path)
     try:
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
@@ -164,7 +164,8 @@ def build_feeds(
             else:
                 entries = _entries(fetch, feed.data, rendered)
                 rss, atom = render.render_feed(feed, entries, base_url, updated or fallback)
-                files.update(zip(names, (rss, atom), strict=True))
+                output.write(names[0], rss)
+                output.write(names[1], atom)
             report.feeds.append(_info(feed, names, updated))
             clock = report.charge(feed.group, clock)
         for calendar in build_calendars(
@@ -174,7 +175,7 @@ def build_feeds(
             if calendar.data is None:
                 report.unchanged.append(calendar.file_name)
             else:
-                files[calendar.file_name] = calendar.data
+                output.write(calendar.file_name, calendar.data)
             report.feeds.append(
                 FeedInfo(
                     calendar.slug,
@@ -188,14 +189,16 @@ def build_feeds(
                 )
             )
             clock = report.charge(calendar.group, clock)
-        files["feeds.opml"] = render.opml(report.feeds, base_url)
-        files["index.html"] = index.index_html(
-            report.feeds, index.page_data(conn, sources, now), base_url
+        output.write("feeds.opml", render.opml(report.feeds, base_url))
+        output.write(
+            "index.html",
+            index.index_html(report.feeds, index.page_data(conn, sources, now), base_url),
         )
         report.charge("index", clock)
     finally:
         conn.close()
-    _publish(out_dir, files, existing, fingerprints, report)
+    _remove_unlisted(out_dir, fingerprints, report)
+    _write_manifest(out_dir, fingerprints)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -263,30 +266,34 @@ def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
     )
 
 
-def _publish(
-    out_dir: Path,
-    files: dict[str, bytes],
-    existing: dict[str, str],
-    fingerprints: dict[str, str],
-    report: BuildReport,
-) -> None:
-    # Files about to change lose their fingerprint first: an interrupted build must not leave
-    # a new file that the manifest vouches for with an old fingerprint, or the other way round.
-    stale = {name for name in files if name in existing}
-    if stale:
-        _write_manifest(out_dir, {k: v for k, v in existing.items() if k not in stale})
-    groups = {name: info.group for info in report.feeds for name in info.files}
-    clock = time.perf_counter()
-    for name, data in files.items():
-        (report.written if write_if_changed(out_dir / name, data) else report.unchanged).append(
-            name
-        )
-        clock = report.charge(groups.get(name, "index"), clock)
+class _Output:
+    """Writes each file as soon as it is rendered: the feeds of a national database are over a
+    gigabyte, which a build holding every file until the end kept in memory."""
+
+    def __init__(self, out_dir: Path, existing: dict[str, str], report: BuildReport) -> None:
+        self.out_dir = out_dir
+        self.existing = existing
+        self.report = report
+        self.manifest_dropped = False
+
+    def write(self, name: str, data: bytes) -> None:
+        # An interrupted build must not leave a new file that the manifest vouches for with an
+        # old fingerprint: the manifest goes before the first existing file is replaced, and
+        # the build's end writes the new one. A build interrupted in between renders every
+        # file again the next time (and still only writes those whose bytes changed).
+        if name in self.existing and not self.manifest_dropped:
+            _write_manifest(self.out_dir, {})
+            self.manifest_dropped = True
+        changed = write_if_changed(self.out_dir / name, data)
+        (self.report.written if changed else self.report.unchanged).append(name)
+
+
+def _remove_unlisted(out_dir: Path, fingerprints: dict[str, str], report: BuildReport) -> None:
+    """Remove published files of feeds that no longer exist (e.g. a place without documents)."""
     for path in sorted(out_dir.iterdir()):
         if path.name.endswith(PUBLISHED_SUFFIXES) and path.name not in fingerprints:
             path.unlink()
             report.removed.append(path.name)
-    _write_manifest(out_dir, fingerprints)
 
 
 def _existing_fingerprints(out_dir: Path) -> dict[str, str]:
