@@ -19,6 +19,9 @@ of its inputs (the rows it is made from, labels, ``base_url``, ``limit``, the re
 kept per file in ``.citynews-feeds.json`` in the output folder. An existing file whose
 fingerprint matches is left as it is.
 
+A fresh build renders each document's RSS and Atom item once and splices it into every feed it
+appears in; files are written as they are rendered (see ``_Output`` for the manifest's order).
+
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
 """
 
