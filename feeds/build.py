@@ -19,6 +19,9 @@ of its inputs (the rows it is made from, labels, ``base_url``, ``limit``, the re
 kept per file in ``.citynews-feeds.json`` in the output folder. An existing file whose
 fingerprint matches is left as it is.
 
+A fresh build renders each document's RSS and Atom item once and splices it into every feed it
+appears in; files are written as they are rendered (see ``_Output`` for the manifest's order).
+
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
 """
 
@@ -42,7 +45,15 @@ from citynews.feeds.common import (
     title_text,
     write_if_changed,
 )
-from citynews.feeds.items import EPOCH, Feed, ItemFetcher, collect_feeds, item_dates, place_feeds
+from citynews.feeds.items import (
+    EPOCH,
+    Feed,
+    ItemFetcher,
+    Rows,
+    collect_feeds,
+    item_dates,
+    place_feeds,
+)
 
 PUBLISHED_SUFFIXES = (".rss.xml", ".atom.xml", ".ics")
 MANIFEST = ".citynews-feeds.json"
@@ -73,6 +84,15 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     feeds: list[FeedInfo] = field(default_factory=list)
     seconds: float = 0.0
+    # Time per feed group ("orte", "themen", ..., "index" for feeds.opml and index.html):
+    # querying, rendering and writing its files. Place feeds dominate a national database.
+    seconds_by_group: dict[str, float] = field(default_factory=dict)
+
+    def charge(self, group: str, since: float) -> float:
+        """Add the time since ``since`` to ``group``; the current clock reading."""
+        now = time.perf_counter()
+        self.seconds_by_group[group] = self.seconds_by_group.get(group, 0.0) + now - since
+        return now
 
     @property
     def items(self) -> dict[str, int]:
@@ -114,14 +134,16 @@ def build_feeds(
     report = BuildReport()
     existing = _existing_fingerprints(out_dir)
     fingerprints: dict[str, str] = {}
-    files: dict[str, bytes] = {}
+    output = _Output(out_dir, existing, report)
     conn = connect_readonly(db_path)
     try:
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
         fetch = ItemFetcher(conn, sources)
         places = place_feeds(conn)
+        rendered: dict[str, render.Fragments] = {}
         # What items show of their source; other columns (e.g. updated_at) do not count.
         source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
+        clock = time.perf_counter()
         for feed in collect_feeds(fetch, places, limit=limit, now=now):
             if not feed.data.rows and feed.slug != "alle":
                 continue
@@ -136,8 +158,6 @@ def build_feeds(
                 limit,
                 fallback,
                 _row_keys(feed),
-                feed.data.topics,
-                feed.data.places,
                 source_labels,
             )
             fingerprints.update(dict.fromkeys(names, key))
@@ -145,10 +165,12 @@ def build_feeds(
             if all(existing.get(name) == key for name in names):
                 report.unchanged += names
             else:
-                items = fetch.items(feed.data)
-                rss, atom = render.render_feed(feed, items, base_url, updated or fallback)
-                files.update(zip(names, (rss, atom), strict=True))
+                entries = _entries(fetch, feed.data, rendered)
+                rss, atom = render.render_feed(feed, entries, base_url, updated or fallback)
+                output.write(names[0], rss)
+                output.write(names[1], atom)
             report.feeds.append(_info(feed, names, updated))
+            clock = report.charge(feed.group, clock)
         for calendar in build_calendars(
             conn, now=now, existing=existing, places=places, extras=fetch.event_extras
         ):
@@ -156,7 +178,7 @@ def build_feeds(
             if calendar.data is None:
                 report.unchanged.append(calendar.file_name)
             else:
-                files[calendar.file_name] = calendar.data
+                output.write(calendar.file_name, calendar.data)
             report.feeds.append(
                 FeedInfo(
                     calendar.slug,
@@ -169,30 +191,63 @@ def build_feeds(
                     calendar.state,
                 )
             )
-        files["feeds.opml"] = render.opml(report.feeds, base_url)
-        files["index.html"] = index.index_html(
-            report.feeds, index.page_data(conn, sources, now), base_url
+            clock = report.charge(calendar.group, clock)
+        output.write("feeds.opml", render.opml(report.feeds, base_url))
+        output.write(
+            "index.html",
+            index.index_html(report.feeds, index.page_data(conn, sources, now), base_url),
         )
+        report.charge("index", clock)
     finally:
         conn.close()
-    _publish(out_dir, files, existing, fingerprints, report)
+    _remove_unlisted(out_dir, fingerprints, report)
+    _write_manifest(out_dir, fingerprints)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _row_keys(feed: Feed) -> list[object]:
+def _row_keys(feed: Feed) -> object:
     """What a feed's rows contribute to its fingerprint.
 
     A document's stored content changes only together with its content hash and update time,
-    so these stand for its text and HTML (hashing those took a third of a build). Event rows
-    are taken whole: their columns are small and change on their own.
+    so these stand for its text and HTML (hashing those took a third of a build); its topic and
+    place labels go in by name. Event rows are taken whole: their columns are small and change
+    on their own. One string per document, not nested lists: thousands of place feeds made
+    walking those a third of a no-change rebuild.
     """
-    if feed.data.events:
-        return feed.data.rows
-    return [
-        (r["id"], r["content_hash"], r["updated_at"], r["first_seen"], r["source"])
-        for r in feed.data.rows
-    ]
+    data = feed.data
+    if data.events:
+        return [data.rows, data.topics, data.places]
+    return "\n".join(
+        repr(
+            (
+                r["id"],
+                r["content_hash"],
+                r["updated_at"],
+                r["first_seen"],
+                r["source"],
+                data.topics.get(r["id"]),
+                data.places.get(r["id"]),
+            )
+        )
+        for r in data.rows
+    )
+
+
+def _entries(
+    fetch: ItemFetcher, data: Rows, rendered: dict[str, render.Fragments]
+) -> list[render.Fragments]:
+    """The items of a feed, each document rendered once per build (``rendered`` by id).
+
+    A document's item is the same in every feed: its labels and source are per document.
+    Event items differ from the document's and appear in one feed only.
+    """
+    if data.events:
+        return [render.entry_xml(item) for item in fetch.items(data)]
+    todo = Rows([r for r in data.rows if r["id"] not in rendered], data.topics, data.places)
+    for row, item in zip(todo.rows, fetch.items(todo), strict=True):
+        rendered[row["id"]] = render.entry_xml(item)
+    return [rendered[r["id"]] for r in data.rows]
 
 
 def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
@@ -214,27 +269,34 @@ def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
     )
 
 
-def _publish(
-    out_dir: Path,
-    files: dict[str, bytes],
-    existing: dict[str, str],
-    fingerprints: dict[str, str],
-    report: BuildReport,
-) -> None:
-    # Files about to change lose their fingerprint first: an interrupted build must not leave
-    # a new file that the manifest vouches for with an old fingerprint, or the other way round.
-    stale = {name for name in files if name in existing}
-    if stale:
-        _write_manifest(out_dir, {k: v for k, v in existing.items() if k not in stale})
-    for name, data in files.items():
-        (report.written if write_if_changed(out_dir / name, data) else report.unchanged).append(
-            name
-        )
+class _Output:
+    """Writes each file as soon as it is rendered: the feeds of a national database are over a
+    gigabyte, which a build holding every file until the end kept in memory."""
+
+    def __init__(self, out_dir: Path, existing: dict[str, str], report: BuildReport) -> None:
+        self.out_dir = out_dir
+        self.existing = existing
+        self.report = report
+        self.manifest_dropped = False
+
+    def write(self, name: str, data: bytes) -> None:
+        # An interrupted build must not leave a new file that the manifest vouches for with an
+        # old fingerprint: the manifest goes before the first existing file is replaced, and
+        # the build's end writes the new one. A build interrupted in between renders every
+        # file again the next time (and still only writes those whose bytes changed).
+        if name in self.existing and not self.manifest_dropped:
+            _write_manifest(self.out_dir, {})
+            self.manifest_dropped = True
+        changed = write_if_changed(self.out_dir / name, data)
+        (self.report.written if changed else self.report.unchanged).append(name)
+
+
+def _remove_unlisted(out_dir: Path, fingerprints: dict[str, str], report: BuildReport) -> None:
+    """Remove published files of feeds that no longer exist (e.g. a place without documents)."""
     for path in sorted(out_dir.iterdir()):
         if path.name.endswith(PUBLISHED_SUFFIXES) and path.name not in fingerprints:
             path.unlink()
             report.removed.append(path.name)
-    _write_manifest(out_dir, fingerprints)
 
 
 def _existing_fingerprints(out_dir: Path) -> dict[str, str]:
