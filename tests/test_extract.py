@@ -630,3 +630,12 @@ def test_htmldate_fallback_reads_german_spans_without_dateparser() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("markup", [b"</\t", "</\t", b"<!-- nur ein Kommentar", b"</>", b"<?"])
+def test_markup_without_any_element_is_an_empty_page(markup: str | bytes) -> None:
+    # Hypothesis found these: libxml2 builds no document at all and lxml raises.
+    tree = parse_html(markup)
+    assert tree.tag == "html" and not tree.text_content().strip()
+    page = extract_page(markup, "https://example.org/leer")
+    assert page.text == "" and page.published is None

@@ -62,7 +62,17 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement:
-    """An lxml HTML document tree, tolerant of encodings and XML declarations."""
+    """An lxml HTML document tree, tolerant of encodings and XML declarations.
+
+    Markup with no element at all ("</", a lone comment) is an empty document, not an error.
+    """
+    try:
+        return _parse(html)
+    except etree.ParserError:
+        return lxml.html.document_fromstring("<html></html>", parser=_PARSER)
+
+
+def _parse(html: str | bytes) -> lxml.html.HtmlElement:
     if (
         isinstance(html, bytes)
         and html
