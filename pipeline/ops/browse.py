@@ -17,22 +17,12 @@ from typing import Any
 
 import click
 
-from citynews.config import DEFAULT_DB, SourcesConfig
+from citynews.config import SourcesConfig
 from citynews.errors import InputError
-from citynews.ops.edge import table
+from citynews.ops.edge import db_option, table
 
 BASE_URL_ENV = "CITYNEWS_BASE_URL"
 _CHOICES_SHOWN = 12
-
-# The same option as citynews.ops.cli's: cli registers these commands, so they cannot import it.
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file.",
-)
 
 
 def publish_base_url(option: str | None, config: SourcesConfig | None) -> str:

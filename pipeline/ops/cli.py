@@ -17,7 +17,6 @@ from typing import Any
 import click
 
 from citynews.config import (
-    DEFAULT_FEEDS_DIR,
     SAMPLE_SOURCES,
     CrawlerSettings,
     SourcesConfig,
@@ -34,6 +33,7 @@ from citynews.ops.edge import (
     SINCE,
     CitynewsGroup,
     db_option,
+    out_dir_option,
     proxy_option,
     quiet_stdout,
     sources_option,
@@ -204,14 +204,7 @@ def crawl(
 
 @cli.command()
 @db_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_FEEDS_DIR,
-    show_default=True,
-    help="Folder for the feed files.",
-)
+@out_dir_option
 @click.option(
     "--base-url",
     default=None,
@@ -244,13 +237,7 @@ def _build_feeds(db_path: Path, out_dir: Path, *, base_url: str = "", limit: int
 
 
 @cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_FEEDS_DIR,
-    show_default=True,
-)
+@out_dir_option
 @db_option
 def demo(out_dir: Path, db_path: Path) -> None:
     """Crawl the bundled sample portals offline and publish their feeds."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from citynews.config import DEFAULT_DB, DEFAULT_SOURCES
+from citynews.config import DEFAULT_DB, DEFAULT_FEEDS_DIR, DEFAULT_SOURCES
 from citynews.errors import CitynewsError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -138,6 +138,14 @@ db_option = click.option(
     default=DEFAULT_DB,
     show_default=True,
     help="SQLite database file.",
+)
+out_dir_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_FEEDS_DIR,
+    show_default=True,
+    help="Folder for the feed files.",
 )
 sources_option = click.option(
     "--sources",
