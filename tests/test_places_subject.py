@@ -52,3 +52,38 @@ def test_seat_in_an_institution_name_is_no_place(text: str, unwanted: str) -> No
 def test_university_town_stays_a_place() -> None:
     names = {p.name for p in find_places("Die Universität Trier begleitet das Programm.")}
     assert "Trier" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "unwanted"),
+    [
+        # A compound ending in an institution word names an organisation by its seat.
+        ("Die Bürgerstiftung Celle fördert das Fest in Wolfsburg.", "Celle"),
+        ("Die Sparkassenstiftung Goslar lädt nach Wolfsburg ein.", "Goslar"),
+        # A college with its own qualifier is a proper name: a speaker's affiliation.
+        ("Es spricht ein Arzt der Medizinischen Hochschule Hannover in Wolfsburg.", "Hannover"),
+        ("Eine Forscherin der Otto-Friedrich-Universität Bamberg besucht Wolfsburg.", "Bamberg"),
+        # Towns listed after 'mit den Städten' are a project's partners.
+        (
+            "Die Stadt Wolfsburg arbeitet mit den Städten Solingen, Kassel und Jena zusammen.",
+            "Kassel",
+        ),
+        ("Wolfsburg plant gemeinsam mit den Kommunen Celle und Peine einen Radweg.", "Peine"),
+    ],
+)
+def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
+    names = {p.name for p in find_places(text)}
+    assert "Wolfsburg" in names, names
+    assert unwanted not in names, names
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Die Universität Trier begleitet das Programm.", "Trier"),
+        ("In den Städten Solingen und Kassel öffnen neue Bäder.", "Kassel"),
+        ("Die Stadt Kassel und die Stadt Jena feiern.", "Jena"),
+    ],
+)
+def test_places_next_to_those_rules_stay(text: str, wanted: str) -> None:
+    assert wanted in {p.name for p in find_places(text)}
