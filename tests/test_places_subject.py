@@ -69,6 +69,9 @@ def test_university_town_stays_a_place() -> None:
             "Kassel",
         ),
         ("Wolfsburg plant gemeinsam mit den Kommunen Celle und Peine einen Radweg.", "Peine"),
+        # A bracketed or quoted pair of towns names an electoral district or a route.
+        ("In Wolfsburg wählt der Wahlkreis 51 (Goslar-Wolfsburg) neu.", "Goslar"),
+        ("Der Radweg „Celle – Wolfsburg“ ist fertig, sagt die Stadt Wolfsburg.", "Celle"),
     ],
 )
 def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
@@ -83,6 +86,9 @@ def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
         ("Die Universität Trier begleitet das Programm.", "Trier"),
         ("In den Städten Solingen und Kassel öffnen neue Bäder.", "Kassel"),
         ("Die Stadt Kassel und die Stadt Jena feiern.", "Jena"),
+        # A town in brackets alone, or a pair outside brackets, stays.
+        ("Der Vortrag findet statt (Goslar, Rathaus).", "Goslar"),
+        ("Der Zug fährt Goslar - Wolfsburg im Stundentakt.", "Goslar"),
     ],
 )
 def test_places_next_to_those_rules_stay(text: str, wanted: str) -> None:

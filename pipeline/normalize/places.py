@@ -168,6 +168,18 @@ def _qualifies(word: str) -> bool:
     return word[:1].isupper() and word.lower() not in DETERMINERS | PLACE_PREPOSITIONS
 
 
+_PAIR_OPEN = re.compile(r"[(„\"“]\s*$")
+_PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
+
+
+def _paired(text: str, m: _Mention) -> bool:
+    """'(Helmstedt-Wolfsburg)', '„Gifhorn – Celle“': a pair of towns in brackets or quotes names
+    an electoral district, a route or a partnership, not a place the page is about."""
+    return bool(
+        _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)
+    )
+
+
 _PARTNER_INTRO = re.compile(r"\bmit\s+den\s+(?:" + "|".join(sorted(PARTNER_NOUNS)) + r")\s*$")
 
 
@@ -248,7 +260,7 @@ def find_places(
     gaz = gazetteer or load_gazetteer()
     combined = f"{title}\n{text}" if title else text
     mentions = [m for m in _scan(combined, name_matcher(gaz)) if not _blocked(m)]
-    mentions = _without_partners(combined, mentions)
+    mentions = [m for m in _without_partners(combined, mentions) if not _paired(combined, m)]
 
     # Anchors: accepted names that are neither ordinary words nor shared fix the region.
     districts: set[str] = set()
