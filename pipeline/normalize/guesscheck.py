@@ -16,9 +16,11 @@ from lxml import etree
 _EVENT_BOX = re.compile(r"recur|occurrence|termin|event|veranstaltung|\bdates\b", re.IGNORECASE)
 # How far up from a date a box may sit: page-wide wrappers (body classes) are not a box.
 _BOX_DEPTH = 4
-_DAY = r"\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
-_RANGE_BEFORE = re.compile(_DAY + r"\s*(?:bis|–|-)\s*$")
-_RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*" + _DAY)
+# A range's other end: '10.11. bis', '8. bis' (the month follows once), '– 02.03.2025'.
+_RANGE_BEFORE = re.compile(r"\d{1,2}\.(?:\d{1,2}\.)?(?:\d{2,4})?\s*(?:bis|–|-)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*\d{1,2}\.")
+_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September")
+_MONTHS += ("Oktober", "November", "Dezember")
 
 
 def guess_is_event_day(tree: etree._Element, day: date) -> bool:
@@ -58,9 +60,16 @@ def _visible_text(tree: etree._Element) -> str:
 
 
 def _only_in_ranges(text: str, day: date) -> bool:
+    """Numeric forms and '23. Februar 2025' each on their own: a page may write the run in
+    figures and the opening day in words."""
+    named = {f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"}
+    return _all_in_ranges(text, _forms(day)) or _all_in_ranges(text, named)
+
+
+def _all_in_ranges(text: str, forms: set[str]) -> bool:
     spots = [
         (m.start(), m.end())
-        for form in _forms(day)
+        for form in forms
         for m in re.finditer(r"(?<!\d)" + re.escape(form) + r"(?!\d)", text)
     ]
     return bool(spots) and all(
