@@ -69,6 +69,7 @@ def test_university_town_stays_a_place() -> None:
             "Kassel",
         ),
         ("Wolfsburg plant gemeinsam mit den Kommunen Celle und Peine einen Radweg.", "Peine"),
+        ("Am Projekt beteiligen sich neben Wolfsburg die Städte Hamm und Unna.", "Unna"),
         # A bracketed or quoted pair of towns names an electoral district or a route.
         ("In Wolfsburg wählt der Wahlkreis 51 (Goslar-Wolfsburg) neu.", "Goslar"),
         ("Der Radweg „Celle – Wolfsburg“ ist fertig, sagt die Stadt Wolfsburg.", "Celle"),

@@ -180,7 +180,9 @@ def _paired(text: str, m: _Mention) -> bool:
     )
 
 
-_PARTNER_INTRO = re.compile(r"\bmit\s+den\s+(?:" + "|".join(sorted(PARTNER_NOUNS)) + r")\s*$")
+_PARTNER_INTRO = re.compile(
+    r"\b(?:mit\s+den|neben\s+\w+\s+(?:den|die))\s+(?:" + "|".join(sorted(PARTNER_NOUNS)) + r")\s*$"
+)
 
 
 def _without_partners(text: str, mentions: list[_Mention]) -> list[_Mention]:

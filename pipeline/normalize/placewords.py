@@ -105,8 +105,11 @@ ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
 # A university or college with its own qualifier ('Medizinische Hochschule Hannover',
 # 'Otto-Friedrich-Universität Bamberg') is an institution's proper name: a person's affiliation.
 COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
-# 'mit den Städten Solingen, Remscheid und Kassel': partners of a project, not its places.
-PARTNER_NOUNS = word_set("Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen")
+# 'mit den Städten Solingen, Remscheid und Kassel', 'neben Hagen die Städte Unna und Hamm':
+# partners of a project, not its places.
+PARTNER_NOUNS = word_set(
+    "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
+)
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
 FIRST_NAMES = word_set("""
