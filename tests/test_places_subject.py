@@ -41,22 +41,6 @@ def test_far_namesakes(text: str, home: str | None, wanted: set[str], unwanted: 
         ("Gefördert von der Sparkasse Celle und der Stadt Wolfsburg.", "Celle"),
         ("Die Beratung übernimmt die IHK Lüneburg für die Stadt Wolfsburg.", "Lüneburg"),
         ("Ein Vortrag vom Zentrum Hannover für Unternehmen in Wolfsburg.", "Hannover"),
-    ],
-)
-def test_seat_in_an_institution_name_is_no_place(text: str, unwanted: str) -> None:
-    names = {p.name for p in find_places(text)}
-    assert "Wolfsburg" in names
-    assert unwanted not in names
-
-
-def test_university_town_stays_a_place() -> None:
-    names = {p.name for p in find_places("Die Universität Trier begleitet das Programm.")}
-    assert "Trier" in names
-
-
-@pytest.mark.parametrize(
-    ("text", "unwanted"),
-    [
         # A compound ending in an institution word names an organisation by its seat.
         ("Die Bürgerstiftung Celle fördert das Fest in Wolfsburg.", "Celle"),
         ("Die Sparkassenstiftung Goslar lädt nach Wolfsburg ein.", "Goslar"),
@@ -77,8 +61,8 @@ def test_university_town_stays_a_place() -> None:
 )
 def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
     names = {p.name for p in find_places(text)}
-    assert "Wolfsburg" in names, names
-    assert unwanted not in names, names
+    assert "Wolfsburg" in names
+    assert unwanted not in names
 
 
 @pytest.mark.parametrize(
