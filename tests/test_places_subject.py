@@ -25,6 +25,21 @@ WOLFSBURG = (
         (WOLFSBURG.format(parts="Vorsfelde") + "Auch Gifhorn baut aus.", None, {"Gifhorn"}, set()),
         # Big towns far away stay: a page may compare itself with them.
         (WOLFSBURG.format(parts="Ehmen") + "Vorbild ist Dortmund.", None, {"Dortmund"}, set()),
+        # A city of a million named twice is the subject: its Bezirk is no far-away village.
+        (
+            "Berlin feiert. Das Fest in Berlin beginnt in Lichtenberg am Rathaus.",
+            None,
+            {"Berlin"},
+            {"Lichtenberg"},
+        ),
+        # Named once, or a smaller city named twice, is no such subject.
+        ("Das Fest in Berlin beginnt in Lichtenberg.", None, {"Lichtenberg"}, set()),
+        (
+            "Kassel feiert. In Kassel und in Lichtenberg gibt es Musik.",
+            None,
+            {"Lichtenberg"},
+            set(),
+        ),
         # Without a clear subject (no town named three times) nothing is dropped.
         ("Barnstorf und Wolfsburg feiern ein Fest.", None, {"Barnstorf", "Wolfsburg"}, set()),
     ],

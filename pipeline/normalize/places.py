@@ -25,6 +25,7 @@ from citynews.normalize.placewords import (
     DETERMINERS,
     FIRST_NAMES,
     LIST_JOINERS,
+    METROPOLIS,
     NAMESAKE_KM,
     ORG_SUFFIXES,
     ORG_WORDS,
@@ -331,7 +332,7 @@ def _far_namesakes(
     if subject is None and towns:
         subject = max(towns, key=lambda p: counts.get(p.ags, 0))
         if counts.get(subject.ags, 0) < SUBJECT_MENTIONS:
-            return set()
+            subject = _metropolis(towns, counts)
     if subject is None:
         return set()
     far = set()
@@ -342,6 +343,13 @@ def _far_namesakes(
         if small and distance is not None and distance > NAMESAKE_KM:
             far.add(place.ags)
     return far
+
+
+def _metropolis(towns: list[Place], counts: dict[str, int]) -> Place | None:
+    """A city of a million named twice: its Bezirke ('Lichtenberg', 'Pankow') share names with
+    villages far away, so it is the page's subject even when named less often."""
+    big = [p for p in towns if (p.population or 0) >= METROPOLIS and counts.get(p.ags, 0) >= 2]
+    return max(big, key=lambda p: p.population or 0, default=None)
 
 
 def _postal_states(m: _Mention) -> tuple[str, ...]:
