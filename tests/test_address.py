@@ -118,6 +118,19 @@ def test_find_addresses_in_order() -> None:
         ("Ort: online", None),
         ("Augustusplatz, 04109 Leipzig", None),
         ("Die Stadtverwaltung informiert über den Haushalt, Marktplatz 1, 99084 Erfurt.", None),
+        # A name after 'im'/'in der' at the end of a sentence part, right before the street.
+        (
+            "Sitzung am Montag, den 03.02.2025 um 17:00 Uhr im Haus der Vereine, "
+            "Lindenweg 4, 12345 Musterstadt",
+            "Haus der Vereine",
+        ),
+        (
+            "Die Sprechstunde ist am 4. März um 10 Uhr in der Alten Schule, Dorfstraße 2, "
+            "12345 Musterstadt",
+            "Alten Schule",
+        ),
+        # A lower-case tail after the preposition is no name.
+        ("Die Sitzung findet im großen Saal statt, Lindenweg 4, 12345 Musterstadt", None),
     ],
 )
 def test_find_venue(text: str, venue: str | None) -> None:

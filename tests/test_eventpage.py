@@ -47,6 +47,15 @@ def test_refine_kind(the_page: Page, events: list[Event], kind: str) -> None:
         # Declared in markup, or a page without events: kept.
         (date(2026, 4, 20), "", [event("Stadtfest", 3)], False, False),
         (date(2026, 4, 20), "", [], True, False),
+        # A calendar of one day: three events on the guessed day make it theirs, two do not.
+        (
+            date(2026, 5, 3),
+            "",
+            [event("Lesung", 3), event("Konzert", 3), event("Kino", 3)],
+            False,
+            True,
+        ),
+        (date(2026, 5, 3), "", [event("Lesung", 3), event("Konzert", 3)], False, False),
         # A copyright year read as 1 January, unless the page writes that day.
         (date(2025, 1, 1), "© 2025 Stadt", [], False, True),
         (date(2025, 1, 1), "Neujahrsempfang am 01.01.2025", [], False, False),

@@ -269,10 +269,18 @@ def _name_before(before: str) -> str | None:
     parts: list[str] = []
     for part in reversed(chunk.split(",")):
         part = part.strip()
+        if not parts and not _name_like(part):
+            # '… am 06.03.2025 um 16:00 Uhr im Haus der Jugend': the name after the preposition
+            # starts the venue; nothing before it belongs to it.
+            tail = _IN_TAIL.split(part)[-1]
+            return tail if tail != part and _name_like(tail) else None
         if not part or not _name_like(part) or len(parts) == 2:
             break
         parts.insert(0, part)
     return ", ".join(parts) or None
+
+
+_IN_TAIL = re.compile(r"\b(?:im|in der|in den|beim|auf dem|auf der)\s+(?=[A-ZÄÖÜ])")
 
 
 def _name_like(chunk: str) -> bool:

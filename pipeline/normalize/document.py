@@ -26,6 +26,7 @@ from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
 from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
 from citynews.normalize.extract import extract_page, parse_html
+from citynews.normalize.guesscheck import guess_is_event_day
 from citynews.normalize.pagedates import day_of
 from citynews.normalize.structured import declared_in_markup
 
@@ -76,6 +77,8 @@ class Normalizer:
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
         if markup:
             page = replace(page, jsonld=[*page.jsonld, *clean_deep(markup)])
+        if page.published_source == "htmldate" and guess_is_event_day(tree, day_of(page.published)):
+            page = replace(page, published=None, published_source=None)
         text_guess = page.published_source == "htmldate" and not declared_in_markup(
             tree, url, day_of(page.published)
         )

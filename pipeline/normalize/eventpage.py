@@ -18,6 +18,7 @@ from citynews.normalize.structured import is_article_type, types_of
 _EVENT_PAGE_CHARS = 4000
 _LISTING_TITLES = 3
 _LISTING_EVENTS = 6
+_CALENDAR_DAY_EVENTS = 3
 
 
 def refine_kind(page: Page, events: list[Event]) -> Kind:
@@ -100,6 +101,9 @@ def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) 
     # item's dateline or a notice's signature date. The day of an event itself stays: news
     # written on the day of the event they report show that day (htmldate-eval has several).
     if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
+        return True
+    # A calendar of one day shows that day everywhere: several events on it make it theirs.
+    if sum(day_of(e.start) == day for e in events) >= _CALENDAR_DAY_EVENTS:
         return True
     if _only_as_of(page.text, day) or _item_dateline(page.text, day):
         return True

@@ -229,6 +229,16 @@ _EVENT_CUE = re.compile(
     r"\W{0,6}(?:am|:)?\W{0,3}$",
     re.IGNORECASE,
 )
+# 'Vernissage am 8. Februar 2025 um 11:00 Uhr': a named occasion with its hour is an event.
+_OCCASION_AM = re.compile(r"^\s*[A-ZÄÖÜ][\wäöüß-]+\s+am\s*$")
+_HOUR_AFTER = re.compile(r"^\s*,?\s*(?:um|ab|von)\s+\d{1,2}(?:[.:]\d{2})?\s*Uhr")
+
+
+def _announced(before_line: str, after_line: str, timed: bool) -> bool:
+    hour = timed or _HOUR_AFTER.match(after_line) is not None
+    return hour and _OCCASION_AM.match(before_line) is not None
+
+
 _SEPARATED = re.compile(r"^[\s\])|–—:/,-]*$|^[\s\])]*[|–—:/-]")
 _DATELINE = re.compile(r"^\s*[A-ZÄÖÜ][\w .()/-]{1,40},\s*\(?\s*$")
 _DATELINE_END = re.compile(r"^\s*\)?\s*[.:–—-]")
@@ -283,6 +293,8 @@ def _visible_dates(
             continue
         line_rest = _NOISE.sub(" ", before_line + " " + after_line).strip()
         standalone = len(line_rest) <= 30 and not re.search(r"\b(?:bis|ab|von)\s*$", before_line)
+        timed = isinstance(found.start, datetime)
+        standalone = standalone and not _announced(before_line, after_line, timed)
         bracketed = before_line.rstrip().endswith("[") or (
             before_line.strip() == "" and _SEPARATED.match(after_line) is not None
         )

@@ -21,11 +21,15 @@ from citynews.normalize.placematch import Alias, Matcher, name_matcher, prepare
 from citynews.normalize.placewords import (
     BIG_CITY,
     CLUB_WORDS,
+    COLLEGE_WORDS,
     DETERMINERS,
     FIRST_NAMES,
     LIST_JOINERS,
+    METROPOLIS,
     NAMESAKE_KM,
+    ORG_SUFFIXES,
     ORG_WORDS,
+    PARTNER_NOUNS,
     PERSON_TITLES,
     PLACE_NOUNS,
     PLACE_PREPOSITIONS,
@@ -151,9 +155,54 @@ def _blocked(m: _Mention) -> bool:
     before = m.prev[-1] if m.prev else ""
     if before in PERSON_TITLES or before in FIRST_NAMES or before in CLUB_WORDS:
         return True
-    if before in ORG_WORDS:
+    if before in ORG_WORDS or before.lower().endswith(ORG_SUFFIXES):
         return True
+    if before in COLLEGE_WORDS and len(m.prev) == 2 and _qualifies(m.prev[0]):
+        return True  # 'Medizinische Hochschule Hannover', not 'die Universität Trier'
     return m.prev[-2:] == ("Dr", ".") or m.prev[-2:] == ("Prof", ".")
+
+
+def _qualifies(word: str) -> bool:
+    """Part of an institution's name: 'Medizinische', the '-' of 'Otto-Friedrich-'."""
+    if word in ("-", "–"):
+        return True
+    return word[:1].isupper() and word.lower() not in DETERMINERS | PLACE_PREPOSITIONS
+
+
+_PAIR_OPEN = re.compile(r"[(„\"“]\s*$")
+_PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
+
+
+def _paired(text: str, m: _Mention) -> bool:
+    """'(Helmstedt-Wolfsburg)', '„Gifhorn – Celle“': a pair of towns in brackets or quotes names
+    an electoral district, a route or a partnership, not a place the page is about."""
+    return bool(
+        _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)
+    )
+
+
+_PARTNER_INTRO = re.compile(
+    r"\b(?:mit\s+den|neben\s+\w+\s+(?:den|die))\s+(?:" + "|".join(sorted(PARTNER_NOUNS)) + r")\s*$"
+)
+
+
+def _without_partners(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Drop the towns listed after 'mit den Städten': a project's partners, not its places.
+
+    The list goes on over 'und', 'sowie' and commas ('mit den Städten Solingen, Remscheid und
+    Kassel'); 'in den Städten Halle und Leipzig' names places and stays.
+    """
+    partner_ends: set[int] = set()
+    kept = []
+    for m in mentions:
+        listed = bool(m.prev) and m.prev[-1] in LIST_JOINERS
+        if _PARTNER_INTRO.search(text, max(0, m.start - 40), m.start) or (
+            listed and m.before_joiner_end in partner_ends
+        ):
+            partner_ends.add(m.end)
+            continue
+        kept.append(m)
+    return kept
 
 
 def _entry_rank(
@@ -214,6 +263,7 @@ def find_places(
     gaz = gazetteer or load_gazetteer()
     combined = f"{title}\n{text}" if title else text
     mentions = [m for m in _scan(combined, name_matcher(gaz)) if not _blocked(m)]
+    mentions = [m for m in _without_partners(combined, mentions) if not _paired(combined, m)]
 
     # Anchors: accepted names that are neither ordinary words nor shared fix the region.
     districts: set[str] = set()
@@ -282,7 +332,7 @@ def _far_namesakes(
     if subject is None and towns:
         subject = max(towns, key=lambda p: counts.get(p.ags, 0))
         if counts.get(subject.ags, 0) < SUBJECT_MENTIONS:
-            return set()
+            subject = _metropolis(towns, counts)
     if subject is None:
         return set()
     far = set()
@@ -293,6 +343,13 @@ def _far_namesakes(
         if small and distance is not None and distance > NAMESAKE_KM:
             far.add(place.ags)
     return far
+
+
+def _metropolis(towns: list[Place], counts: dict[str, int]) -> Place | None:
+    """A city of a million named twice: its Bezirke ('Lichtenberg', 'Pankow') share names with
+    villages far away, so it is the page's subject even when named less often."""
+    big = [p for p in towns if (p.population or 0) >= METROPOLIS and counts.get(p.ags, 0) >= 2]
+    return max(big, key=lambda p: p.population or 0, default=None)
 
 
 def _postal_states(m: _Mention) -> tuple[str, ...]:

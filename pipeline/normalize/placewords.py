@@ -100,6 +100,16 @@ CLUB_WORDS = word_set(
 ORG_WORDS = word_set(
     "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum"
 )
+# The same as the last part of a compound: 'Sparkassenstiftung Gifhorn', 'Bürgerstiftung Celle'.
+ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
+# A university or college with its own qualifier ('Medizinische Hochschule Hannover',
+# 'Otto-Friedrich-Universität Bamberg') is an institution's proper name: a person's affiliation.
+COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
+# 'mit den Städten Solingen, Remscheid und Kassel', 'neben Hagen die Städte Unna und Hamm':
+# partners of a project, not its places.
+PARTNER_NOUNS = word_set(
+    "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
+)
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
 FIRST_NAMES = word_set("""
@@ -136,6 +146,7 @@ TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place
 SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
 SUBJECT_MENTIONS = 3  # a page names its subject town at least this often
 NAMESAKE_KM = 75  # a small town farther from the subject town is a Stadtteil's namesake
+METROPOLIS = 1_000_000  # a city this large has Bezirke named like villages elsewhere
 BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
 
 # First two digits of a postcode → states it can lie in (postcode zones cross state lines).

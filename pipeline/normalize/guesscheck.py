@@ -1,0 +1,78 @@
+"""Whether htmldate's guessed publication date is really an event's day, read from the markup.
+
+htmldate reads dates from ``<time>`` elements, date-classed elements and the text. On event
+pages those hold the event's days: a Drupal ``date-recur-occurrences`` list, a "Nächste
+Termine" box, a run "19.10.2024 bis 02.03.2025". None of them dates the page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lxml import etree
+
+# Class or id words of the boxes that hold an event's dates (occurrence lists, "Termine").
+_EVENT_BOX = re.compile(r"recur|occurrence|termin|event|veranstaltung|\bdates\b", re.IGNORECASE)
+# How far up from a date a box may sit: page-wide wrappers (body classes) are not a box.
+_BOX_DEPTH = 4
+# A range's other end: '10.11. bis', '8. bis' (the month follows once), '– 02.03.2025'.
+_RANGE_BEFORE = re.compile(r"\d{1,2}\.(?:\d{1,2}\.)?(?:\d{2,4})?\s*(?:bis|–|-)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*\d{1,2}\.")
+_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September")
+_MONTHS += ("Oktober", "November", "Dezember")
+
+
+def guess_is_event_day(tree: etree._Element, day: date) -> bool:
+    """True when the page writes ``day`` only inside event-date boxes or only as a date range's
+    start or end: the day of an event or a run, not of publication."""
+    return _only_in_event_boxes(tree, day) or _only_in_ranges(_visible_text(tree), day)
+
+
+def _forms(day: date) -> set[str]:
+    return {f"{day.day:02d}.{day.month:02d}.{day.year}", f"{day.day}.{day.month}.{day.year}"}
+
+
+def _only_in_event_boxes(tree: etree._Element, day: date) -> bool:
+    forms = _forms(day)
+    hits = []
+    for el in tree.iter("time", "span", "div", "p", "li", "dd", "td", "h2", "h3", "small"):
+        own = (el.text or "").strip()
+        if el.get("datetime", "")[:10] == day.isoformat() or any(f in own for f in forms):
+            hits.append(el)
+    return bool(hits) and all(_in_event_box(el) for el in hits)
+
+
+def _in_event_box(el: etree._Element) -> bool:
+    node: etree._Element | None = el
+    for _ in range(_BOX_DEPTH):
+        if node is None:
+            return False
+        words = f"{node.get('class', '')} {node.get('id', '')}"
+        if _EVENT_BOX.search(words):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _visible_text(tree: etree._Element) -> str:
+    return " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+
+
+def _only_in_ranges(text: str, day: date) -> bool:
+    """Numeric forms and '23. Februar 2025' each on their own: a page may write the run in
+    figures and the opening day in words."""
+    named = {f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"}
+    return _all_in_ranges(text, _forms(day)) or _all_in_ranges(text, named)
+
+
+def _all_in_ranges(text: str, forms: set[str]) -> bool:
+    spots = [
+        (m.start(), m.end())
+        for form in forms
+        for m in re.finditer(r"(?<!\d)" + re.escape(form) + r"(?!\d)", text)
+    ]
+    return bool(spots) and all(
+        _RANGE_BEFORE.search(text, max(0, start - 20), start) or _RANGE_AFTER.match(text, end)
+        for start, end in spots
+    )
