@@ -18,6 +18,7 @@ from itertools import islice
 from citynews.model import Place, PlaceRole
 from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
 from citynews.normalize.placematch import Alias, Matcher, name_matcher, prepare
+from citynews.normalize.placesubject import far_namesakes
 from citynews.normalize.placewords import (
     BIG_CITY,
     CLUB_WORDS,
@@ -25,8 +26,6 @@ from citynews.normalize.placewords import (
     DETERMINERS,
     FIRST_NAMES,
     LIST_JOINERS,
-    METROPOLIS,
-    NAMESAKE_KM,
     ORG_SUFFIXES,
     ORG_WORDS,
     PARTNER_NOUNS,
@@ -37,7 +36,6 @@ from citynews.normalize.placewords import (
     SENTENCE_END,
     SMALL_TOWN,
     STREET_WORDS,
-    SUBJECT_MENTIONS,
     TOKEN,
 )
 
@@ -303,53 +301,8 @@ def find_places(
             short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
-    far = _far_namesakes(found, counts, short_aliases, home_region)
+    far = far_namesakes(found, counts, short_aliases, home_region)
     return [place for ags, place in found.items() if ags not in far]
-
-
-def _km(a: Place, b: Place) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2
-    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
-
-
-def _far_namesakes(
-    found: dict[str, Place], counts: dict[str, int], short_aliases: set[str], home: str | None
-) -> set[str]:
-    """Small towns far from the page's subject town: its Stadtteile of the same name.
-
-    A page about Wolfsburg that lists 'Barnstorf, Hehlingen' or 'Neuhaus' names its own
-    Ortsteile, not the village of that name 150 km away. The subject is the home region's
-    town, else the municipality named at least three times and most often. A small town
-    (or one below a big city's size matched by a shortened name, 'Hattorf') farther than
-    ``NAMESAKE_KM`` from it is dropped.
-    """
-    towns = [p for p in found.values() if p.kind == "municipality"]
-    subject = next((p for p in towns if home and p.ags.startswith(home)), None)
-    if subject is None and towns:
-        subject = max(towns, key=lambda p: counts.get(p.ags, 0))
-        if counts.get(subject.ags, 0) < SUBJECT_MENTIONS:
-            subject = _metropolis(towns, counts)
-    if subject is None:
-        return set()
-    far = set()
-    for place in towns:
-        size = place.population or 0
-        small = size < SMALL_TOWN or (place.ags in short_aliases and size < BIG_CITY)
-        distance = _km(place, subject)
-        if small and distance is not None and distance > NAMESAKE_KM:
-            far.add(place.ags)
-    return far
-
-
-def _metropolis(towns: list[Place], counts: dict[str, int]) -> Place | None:
-    """A city of a million named twice: its Bezirke ('Lichtenberg', 'Pankow') share names with
-    villages far away, so it is the page's subject even when named less often."""
-    big = [p for p in towns if (p.population or 0) >= METROPOLIS and counts.get(p.ags, 0) >= 2]
-    return max(big, key=lambda p: p.population or 0, default=None)
 
 
 def _postal_states(m: _Mention) -> tuple[str, ...]:
