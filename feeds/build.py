@@ -3,7 +3,8 @@
 File names: ``<slug>.rss.xml`` and ``<slug>.atom.xml`` for every feed, ``<slug>.ics`` for
 calendars, ``feeds.opml`` and ``index.html``. Slugs: ``alle``, one per topic (the topic slug),
 ``land-<state>`` per German state, ``ort-<AGS>-<name>`` per municipality and ``kreis-<AGS>-<name>``
-per district with documents (see ``feeds.items``), ``quelle-<source>`` per source. The topic
+per district with documents (see ``feeds.items``), ``quelle-<source>`` per source (with a
+calendar ``quelle-<source>.ics`` when the source has events). The topic
 ``veranstaltungen`` lists events (one item per event, upcoming first) instead of documents.
 
 Published feeds need the public URL of the output folder (``base_url``): every self link, the
@@ -172,7 +173,12 @@ def build_feeds(
             report.feeds.append(_info(feed, names, updated))
             clock = report.charge(feed.group, clock)
         for calendar in build_calendars(
-            conn, now=now, existing=existing, places=places, extras=fetch.event_extras
+            conn,
+            now=now,
+            existing=existing,
+            places=places,
+            sources=sources,
+            extras=fetch.event_extras,
         ):
             fingerprints[calendar.file_name] = calendar.fingerprint
             if calendar.data is None:

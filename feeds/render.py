@@ -120,6 +120,10 @@ def opml(feeds: list, base_url: str) -> bytes:
         if not members:
             continue
         outline = etree.SubElement(body, "outline", text=label, title=label)
+        if group == "quellen":
+            # Each source's calendar right after its feed.
+            first = {f.slug: i for i, f in reversed(list(enumerate(members)))}
+            members.sort(key=lambda f: first[f.slug])
         if group != "orte":
             for f in members:
                 _outline(outline, f, base_url)
