@@ -3,7 +3,8 @@
 File names: ``<slug>.rss.xml`` and ``<slug>.atom.xml`` for every feed, ``<slug>.ics`` for
 calendars, ``feeds.opml`` and ``index.html``. Slugs: ``alle``, one per topic (the topic slug),
 ``land-<state>`` per German state, ``ort-<AGS>-<name>`` per municipality and ``kreis-<AGS>-<name>``
-per district with documents (see ``feeds.items``), ``quelle-<source>`` per source. The topic
+per district with documents (see ``feeds.items``), ``quelle-<source>`` per source (with a
+calendar ``quelle-<source>.ics`` when the source has events). The topic
 ``veranstaltungen`` lists events (one item per event, upcoming first) instead of documents.
 
 Published feeds need the public URL of the output folder (``base_url``): every self link, the
@@ -31,11 +32,11 @@ import json
 import sqlite3
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citynews.feeds import index, render
+from citynews.feeds import buildkey, index, render
 from citynews.feeds.calendars import build_calendars
 from citynews.feeds.common import (
     FeedsWriteError,
@@ -87,6 +88,8 @@ class BuildReport:
     # Time per feed group ("orte", "themen", ..., "index" for feeds.opml and index.html):
     # querying, rendering and writing its files. Place feeds dominate a national database.
     seconds_by_group: dict[str, float] = field(default_factory=dict)
+    # Nothing read or rendered: the database and parameters equal the last complete build's.
+    skipped: bool = False
 
     def charge(self, group: str, since: float) -> float:
         """Add the time since ``since`` to ``group``; the current clock reading."""
@@ -105,6 +108,7 @@ class BuildReport:
         return (
             f"feeds: {feeds} feeds, {calendars} calendars; {len(self.written)} files written,"
             f" {len(self.unchanged)} unchanged, {len(self.removed)} removed in {self.seconds:.2f} s"
+            + (" (database unchanged since the last build)" if self.skipped else "")
         )
 
 
@@ -132,11 +136,17 @@ def build_feeds(
     except OSError as exc:
         raise FeedsWriteError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     report = BuildReport()
-    existing = _existing_fingerprints(out_dir)
+    # Before the first read: a write during the build makes the next build's key differ.
+    files = buildkey.file_state(db_path)
+    existing, last_key = _read_manifest(out_dir)
     fingerprints: dict[str, str] = {}
     output = _Output(out_dir, existing, report)
     conn = connect_readonly(db_path)
     try:
+        this_build = buildkey.build_key(files, conn, base_url=base_url, limit=limit, now=now)
+        if this_build == last_key and _skip(out_dir, existing, report):
+            report.seconds = time.perf_counter() - started
+            return report
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
         fetch = ItemFetcher(conn, sources)
         places = place_feeds(conn)
@@ -172,7 +182,12 @@ def build_feeds(
             report.feeds.append(_info(feed, names, updated))
             clock = report.charge(feed.group, clock)
         for calendar in build_calendars(
-            conn, now=now, existing=existing, places=places, extras=fetch.event_extras
+            conn,
+            now=now,
+            existing=existing,
+            places=places,
+            sources=sources,
+            extras=fetch.event_extras,
         ):
             fingerprints[calendar.file_name] = calendar.fingerprint
             if calendar.data is None:
@@ -201,7 +216,8 @@ def build_feeds(
     finally:
         conn.close()
     _remove_unlisted(out_dir, fingerprints, report)
-    _write_manifest(out_dir, fingerprints)
+    buildkey.save_feed_list(out_dir, [asdict(f) for f in report.feeds])
+    _write_manifest(out_dir, fingerprints, this_build)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -299,23 +315,56 @@ def _remove_unlisted(out_dir: Path, fingerprints: dict[str, str], report: BuildR
             report.removed.append(path.name)
 
 
-def _existing_fingerprints(out_dir: Path) -> dict[str, str]:
-    """Fingerprints of the files on disk; a missing file or a broken manifest counts as none."""
+def _read_manifest(out_dir: Path) -> tuple[dict[str, str], str | None]:
+    """Fingerprints of the files on disk and the key of the build that wrote them (None when a
+    file it lists is missing); a broken manifest counts as none."""
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     except (FileNotFoundError, ValueError):
-        return {}
+        return {}, None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        return {}
-    return {
+        return {}, None
+    existing = {
         name: key
         for name, key in manifest["files"].items()
         if isinstance(key, str) and "/" not in name and (out_dir / name).is_file()
     }
+    complete = len(existing) == len(manifest["files"])
+    build = manifest.get("build")
+    return existing, build if complete and isinstance(build, str) else None
 
 
-def _write_manifest(out_dir: Path, fingerprints: Mapping[str, str]) -> None:
-    manifest = {"files": dict(sorted(fingerprints.items()))}
+def _skip(out_dir: Path, existing: dict[str, str], report: BuildReport) -> bool:
+    """Report the last build's files as unchanged, if they are all there; else False."""
+    listed = buildkey.load_feed_list(out_dir)
+    pages = ["feeds.opml", "index.html"]
+    if listed is None or not all((out_dir / name).is_file() for name in pages):
+        return False
+    try:
+        report.feeds = [_stored_info(info) for info in listed]
+    except (TypeError, ValueError, KeyError):
+        return False
+    report.unchanged = [name for f in report.feeds for name in f.files] + pages
+    report.skipped = set(report.unchanged[:-2]) == set(existing)
+    return report.skipped
+
+
+def _stored_info(info: dict) -> FeedInfo:
+    return FeedInfo(
+        **{
+            **info,
+            "updated": as_datetime(info["updated"]),
+            "top": [(title, link, as_datetime(when)) for title, link, when in info["top"]],
+        }
+    )
+
+
+def _write_manifest(
+    out_dir: Path, fingerprints: Mapping[str, str], build: str | None = None
+) -> None:
+    manifest: dict[str, object] = {"files": dict(sorted(fingerprints.items()))}
+    if build:
+        manifest["build"] = build
     write_if_changed(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
 
 

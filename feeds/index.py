@@ -267,7 +267,8 @@ def index_html(feeds: list[Any], data: dict[str, Any], base_url: str) -> bytes:
 
 
 def _with_calendars(members: list[Any]) -> list[tuple[Any, str]]:
-    """A place's feed and its calendar as one entry (thousands of places: half the page)."""
+    """A place's or source's feed and its calendar as one entry (thousands of places: half the
+    page)."""
     by_slug: dict[str, Any] = {}
     extras: dict[str, str] = {}
     for f in members:
@@ -284,10 +285,18 @@ def _group(
     group: str, label: str, members: list[Any], data: dict[str, Any], base_url: str
 ) -> list[str]:
     parts = [f'<section id="{group}">', f"<h2>{_E(label)}</h2>"]
-    if group != "orte":
-        extra = (lambda f: _source_extra(f, data["sources"])) if group == "quellen" else None
+    if group == "quellen":
+        # A source's feed and its calendar (a council's meetings) as one entry.
         parts.append('<ul class="feeds">')
-        parts += [_feed_entry(f, base_url, extra(f) if extra else "") for f in members]
+        parts += [
+            _feed_entry(f, base_url, _source_extra(f, data["sources"]) + extra)
+            for f, extra in _with_calendars(members)
+        ]
+        parts += ["</ul>", "</section>"]
+        return parts
+    if group != "orte":
+        parts.append('<ul class="feeds">')
+        parts += [_feed_entry(f, base_url) for f in members]
         parts += ["</ul>", "</section>"]
         return parts
     parts.append(

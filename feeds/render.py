@@ -1,10 +1,10 @@
-"""Serialize feeds: RSS 2.0 and Atom 1.0 through feedgen, the OPML list through lxml."""
+"""Serialize feeds: RSS 2.0 and Atom 1.0 channels through feedgen, their items and the OPML list
+through lxml."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -30,6 +30,10 @@ _RSS_NSMAP = {
 }
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 _RSS_END = b"  </channel>"
+_CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_PLACE_SCHEME = "urn:citynews:ort"
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ATOM_END = b"</feed>"
 
 # An item's RSS and Atom XML, ready to be spliced into any feed it appears in.
@@ -73,31 +77,81 @@ def render_feed(
 
 
 def entry_xml(item: Item) -> Fragments:
-    """An item as feedgen writes it into a pretty-printed RSS channel and Atom feed."""
-    fe = FeedEntry()
-    fe.guid(item.guid, permalink=False)
-    fe.title(item.title)
-    if item.link:
-        fe.link(href=item.link, rel="alternate")
-    fe.published(item.published)
-    fe.pubDate(item.published)
-    fe.updated(item.updated)
-    fe.summary(item.summary)
-    fe.description(item.summary)
-    fe.content(item.content, type="html")
-    for name in item.categories:
-        fe.category(term=name)
-    for name in item.places:
-        fe.category(term=name, scheme="urn:citynews:ort", label=name)
-    if item.source_title:
-        fe.author(name=item.source_title)
-        if item.source_url:
-            fe.source(url=item.source_url, title=item.source_title)
+    """An item as feedgen writes it into a pretty-printed RSS channel and Atom feed.
+
+    The elements are built here in feedgen's order with feedgen's rules (see ``_rss_item`` and
+    ``_atom_entry``) and serialized by lxml like feedgen's: the same bytes at less than half
+    the cost. feedgen's FeedEntry checks and copies every value through its setters and resets
+    the process locale twice per date; with ~80,000 documents in a national build that was a
+    quarter of it. ``benchmarks/feeds_identical.py`` checks the bytes against the previous code.
+    """
     rss = etree.Element("rss", version="2.0", nsmap=_RSS_NSMAP)
-    etree.SubElement(rss, "channel").append(fe.rss_entry())
+    _rss_item(etree.SubElement(rss, "channel"), item)
     atom = etree.Element("feed", xmlns=_ATOM_NS, nsmap={})
-    atom.append(fe.atom_entry())
+    _atom_entry(atom, item)
     return _inner(rss, 2, _RSS_END), _inner(atom, 1, _ATOM_END)
+
+
+def _text(parent: etree._Element, tag: str, text: str | None, **attrib: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, **attrib)
+    element.text = text
+    return element
+
+
+def _rss_item(channel: etree._Element, item: Item) -> None:
+    entry = etree.SubElement(channel, "item")
+    _text(entry, "title", item.title)
+    if item.link:
+        _text(entry, "link", item.link)
+    # feedgen: the summary is the description, the content goes into content:encoded; without
+    # a summary the content is the description.
+    if item.summary:
+        _text(entry, "description", item.summary)
+        _text(entry, _CONTENT_ENCODED, item.content)
+    else:
+        _text(entry, "description", item.content)
+    # No <author>: RSS wants an e-mail address, a source has none (the source element names it).
+    _text(entry, "guid", item.guid, isPermaLink="false")
+    for name in item.categories:
+        _text(entry, "category", name)
+    for name in item.places:
+        _text(entry, "category", name, domain=_PLACE_SCHEME)
+    _text(entry, "pubDate", _rfc2822(item.published))
+    if item.source_title and item.source_url:
+        _text(entry, "source", item.source_title, url=item.source_url)
+
+
+def _atom_entry(feed: etree._Element, item: Item) -> None:
+    entry = etree.SubElement(feed, "entry")
+    _text(entry, "id", item.guid)
+    _text(entry, "title", item.title)
+    _text(entry, "updated", item.updated.isoformat())
+    if item.source_title:
+        _text(etree.SubElement(entry, "author"), "name", item.source_title)
+    _text(entry, "content", item.content or None, type="html")
+    if item.link:
+        # No rel: feedgen drops it (its loop variable shadows the link), and rel defaults to
+        # "alternate" in Atom anyway.
+        etree.SubElement(entry, "link", href=item.link)
+    # An empty summary is an empty element, as feedgen writes it.
+    _text(entry, "summary", item.summary or None)
+    for name in item.categories:
+        etree.SubElement(entry, "category", term=name)
+    for name in item.places:
+        etree.SubElement(entry, "category", term=name, scheme=_PLACE_SCHEME, label=name)
+    _text(entry, "published", item.published.isoformat())
+    if item.source_title and item.source_url:
+        source = etree.SubElement(entry, "source")
+        _text(source, "title", item.source_title)
+        etree.SubElement(source, "link", href=item.source_url)
+
+
+def _rfc2822(value: datetime) -> str:
+    """An RFC 822 date with English names whatever the locale (feedgen's format)."""
+    return (
+        f"{_WEEKDAYS[value.weekday()]}, {value:%d} {_MONTHS[value.month - 1]}"
+        f" {value:%Y %H:%M:%S %z}"
+    )
 
 
 def _inner(root: etree._Element, depth: int, end: bytes) -> bytes:
@@ -120,6 +174,10 @@ def opml(feeds: list, base_url: str) -> bytes:
         if not members:
             continue
         outline = etree.SubElement(body, "outline", text=label, title=label)
+        if group == "quellen":
+            # Each source's calendar right after its feed.
+            first = {f.slug: i for i, f in reversed(list(enumerate(members)))}
+            members.sort(key=lambda f: first[f.slug])
         if group != "orte":
             for f in members:
                 _outline(outline, f, base_url)
