@@ -14,6 +14,8 @@ import pytest
 
 from citynews.model import BERLIN, Document, Event
 from citynews.normalize.document import Normalizer
+from citynews.normalize.eventmarkup import event_nodes
+from citynews.normalize.html import parse_html
 
 NOW = date(2026, 1, 10)
 
@@ -271,3 +273,33 @@ def test_list_items_are_sentences_of_their_own(normalizer: Normalizer) -> None:
     doc = doc_of(normalizer, body, title="Bekanntmachungen")
     venues = {e.start: e.venue for e in doc.events}
     assert venues == {at(2026, 4, 14, 17): "Rathaus", at(2026, 4, 15, 19): "Bürgerhaus"}
+
+
+_VCAL = (
+    "BEGIN:VCALENDAR%0D%0AVERSION:2.0%0D%0ABEGIN:VEVENT%0D%0AUID:a1%0D%0ASUMMARY:Stadtrat"
+    "%0D%0ADTSTART:20270311T180000%0D%0AEND:VEVENT%0D%0AEND:VCALENDAR"
+)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        f'<A HREF="data:text/calendar;charset=utf-8,{_VCAL}">Termin speichern</A>',
+        '<div itemscope itemtype="https://schema.org/Event"><span itemprop="name">Forum</span>'
+        '<time itemprop="startDate" datetime="2027-03-11T18:00">11.3.</time></div>',
+        '<div class="vevent"><span class="summary">Forum</span>'
+        '<abbr class="dtstart" title="2027-03-11">11. März</abbr></div>',
+        '<div class="h-event"><p class="p-name">Forum</p>'
+        '<time class="dt-start" datetime="2027-03-11">11. März</time></div>',
+        "<p>Ein Text ohne jede Termin-Auszeichnung.</p>",
+    ],
+)
+def test_source_markers_skip_only_markup_the_page_lacks(markup: str) -> None:
+    # With the page source, event_nodes skips XPath scans whose marker words are absent;
+    # the result must be what the scans over the whole tree give.
+    source = f"<html><body>{markup}</body></html>"
+    tree = parse_html(source)
+    expected = event_nodes(tree)
+    assert len(expected) == (0 if "Auszeichnung" in markup else 1)
+    assert event_nodes(tree, source) == expected
+    assert event_nodes(tree, source.encode()) == expected

@@ -71,7 +71,7 @@ class Normalizer:
         if tree is None:
             tree = parse_html(html)
         # Read before extraction, which may prune the tree the markup sits in.
-        markup = event_nodes(tree)
+        markup = event_nodes(tree, html)
         grid = grid_text(tree)
         # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
