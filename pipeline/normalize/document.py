@@ -220,7 +220,7 @@ def _mentions(name: str, text: str) -> int:
 
 def _subject_town(towns: list[Place], text: str) -> Place | None:
     """The town a page is about: named at least three times and more often than any other
-    (an Amtsblatt of Wolfsburg whose notice says only '38442 Fallersleben', a Stadtteil)."""
+    (a gazette notice that names only a Stadtteil after the postcode)."""
     counts = sorted(
         ((_mentions(t.name, text), t) for t in towns),
         key=lambda c: -c[0],

@@ -275,7 +275,7 @@ def _block_after(text: str, lines: list[tuple[int, int]], pos: int, count: int =
     return "\n".join(out)
 
 
-# "im Schraube-Museum in Halberstadt", "findet … in Wolfsburg statt": the town of a venue.
+# "im Stadtmuseum in Quedlinburg", "findet … in Celle statt": the town of a venue.
 _TOWN_AFTER_VENUE = re.compile(
     r"\b(?:im|in\s+der|in\s+dem|auf\s+der|auf\s+dem)\s+[^,.;:\n]{2,60}?\s+in\s+"
     r"(?P<town>[A-ZÄÖÜ][\wäöüß-]+)\b"

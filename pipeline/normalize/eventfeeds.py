@@ -1,10 +1,10 @@
 """RSS/Atom feeds whose items are events: one document and (where dated) one event per item.
 
 ``item_dates = "event_start"``: the item's pubDate is the event's start, not a publication
-date. Some calendars write local wall-clock time and label it +0000 (berlin.de);
+date. Some calendars write local wall-clock time and label it +0000;
 ``item_dates_timezone`` names the zone whose clock the pubDate really shows.
-``item_dates = "title"``: the date is only in the title ("39. Sitzung am Dienstag, dem
-4. August 2026, 13.00 Uhr"); the pubDate stays the publication date.
+``item_dates = "title"``: the date is only in the title ("12. Sitzung am Mittwoch, dem
+9. September 2026, 17.00 Uhr"); the pubDate stays the publication date.
 Status words in titles ("ABGESAGT", "verschoben", "NUR ONLINE") set the event's status.
 """
 

@@ -172,7 +172,7 @@ _PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
 
 
 def _paired(text: str, m: _Mention) -> bool:
-    """'(Helmstedt-Wolfsburg)', '„Gifhorn – Celle“': a pair of towns in brackets or quotes names
+    """'(Celle-Uelzen)', '„Gifhorn – Peine“': a pair of towns in brackets or quotes names
     an electoral district, a route or a partnership, not a place the page is about."""
     return bool(
         _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)

@@ -28,8 +28,8 @@ def far_namesakes(
 ) -> set[str]:
     """Small towns far from the page's subject town: its Stadtteile of the same name.
 
-    A page about Wolfsburg that lists 'Barnstorf, Hehlingen' or 'Neuhaus' names its own
-    Ortsteile, not the village of that name 150 km away. The subject is the home region's
+    A page about a town that lists its Ortsteile by name names its own districts, not the
+    villages of those names 150 km away. The subject is the home region's
     town, else the municipality named at least three times and most often. A small town
     (or one below a big city's size matched by a shortened name, 'Hattorf') farther than
     ``NAMESAKE_KM`` from it is dropped.

@@ -94,7 +94,7 @@ CLUB_WORDS = word_set(
     "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
     "SpVgg Dynamo Union Kickers Holstein"
 )
-# Institutions named after their seat: 'IHK Lüneburg-Wolfsburg', 'Sparkasse Celle' are
+# Institutions named after their seat: 'IHK Hannover', 'Sparkasse Celle' are
 # organisations a page mentions, not places it is about. (A university's town is: 'die
 # Universität Trier begleitet das Programm' is about Trier.)
 ORG_WORDS = word_set(
