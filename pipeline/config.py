@@ -92,6 +92,9 @@ class Source:
     # Bounds of one run: sitemaps fetched, document pages requested.
     max_sitemaps: int = 50
     max_pages: int = 2000
+    # Fetch a page's own iCalendar entry ("In Kalender eintragen"): one request more per event
+    # page, the event's exact start, end and place in return.
+    fetch_calendars: bool = False
 
     def page_kind(self, url: str) -> str | None:
         """'listing', 'event' or 'article' when a configured pattern matches the URL.
@@ -206,6 +209,7 @@ SOURCE_KEYS = {
     "redirect_domains",
     "max_sitemaps",
     "max_pages",
+    "fetch_calendars",
 }
 # Ranges of the numeric source keys: (smallest, largest).
 SOURCE_BOUNDS = {"max_sitemaps": (1, 10_000), "max_pages": (1, 1_000_000)}
@@ -271,6 +275,12 @@ def _parse_source(name: str, table: Any, where: str) -> Source:
         redirect_domains=_str_list(table, "redirect_domains", where),
         max_sitemaps=_bounded(table, "max_sitemaps", where),
         max_pages=_bounded(table, "max_pages", where),
+        fetch_calendars=_expect(
+            table.get("fetch_calendars", False),
+            bool,
+            f"{where}.fetch_calendars",
+            "true or false",
+        ),
     )
 
 

@@ -204,3 +204,5 @@ class Hints:
     title: str | None = None
     published: DateValue | None = None
     selectors: dict[str, str] = field(default_factory=dict)
+    # The page's own iCalendar entries, fetched from its "In Kalender eintragen" links.
+    calendars: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -17,6 +18,7 @@ from scrapy.http import Response
 
 from citynews.config import Source
 from citynews.crawler.middlewares import outcome_of
+from citynews.crawler.offsite import host_pattern
 from citynews.crawler.sitemaps import (
     SitemapTooLarge,
     is_robots_txt,
@@ -27,6 +29,7 @@ from citynews.crawler.sitemaps import (
 from citynews.crawler.state import get_state
 from citynews.errors import InputError
 from citynews.model import BERLIN, DateValue, Hints, utc_key
+from citynews.normalize.calendarlinks import calendar_links, calendar_text
 from citynews.normalize.discovery import Link, parse_feed
 from citynews.normalize.extract import extract_teasers, parse_html
 
@@ -272,7 +275,7 @@ class PortalSpider(scrapy.Spider):
         if response.status == 304 or not self._is_html(response):
             return
         html, tree = self._parse_html(response)
-        yield {
+        item = {
             "url": response.url,
             "source": self.source.name,
             "home_region": self.source.home_region,
@@ -281,6 +284,57 @@ class PortalSpider(scrapy.Spider):
             "hints": self._parse_hints(response),
             "http": self._parse_http(response),
         }
+        yield self._next_calendar(item, self._parse_calendar_links(item)) or item
+
+    # --- a page's own calendar entry (sources with fetch_calendars) --------------------------
+
+    def _parse_calendar_links(self, item: dict[str, Any]) -> list[str]:
+        if not self.source.fetch_calendars:
+            return []
+        # ``dont_filter`` (below) passes Scrapy's off-site filter: the domains are checked here.
+        allowed = host_pattern(self.allowed_domains)
+        return [
+            url
+            for url in calendar_links(item["tree"], item["url"])
+            if allowed.search(urlsplit(url).hostname or "")
+        ]
+
+    def _next_calendar(self, item: dict[str, Any], links: list[str]) -> scrapy.Request | None:
+        """The request for the page's next calendar entry; the page item rides along in it.
+
+        Not a fetch of the source's: no fetch-log kind, so a missing file is no source error,
+        and ``dont_filter`` because pages may share a file and the item must come back.
+        """
+        if not links:
+            return None
+        # A parsed tree is heavy to keep while the request waits; the pipeline parses again.
+        item["tree"] = None
+        return scrapy.Request(
+            links[0],
+            callback=self.parse_calendar,
+            errback=self._calendar_failed,
+            dont_filter=True,
+            meta={"citynews_page": item, "citynews_calendar_links": links[1:]},
+        )
+
+    def parse_calendar(self, response: Response) -> Iterator[Any]:
+        item = response.meta["citynews_page"]
+        text = calendar_text(response.body) if response.status == 200 else None
+        if text is not None:
+            hints = item["hints"]
+            hints.calendars = (*hints.calendars, text)
+        else:
+            logger.info("not a calendar, page read without it: %s", response.url)
+        yield self._next_calendar(item, response.meta["citynews_calendar_links"]) or item
+
+    def _calendar_failed(self, failure: Any) -> Iterator[Any]:
+        """A calendar entry that cannot be fetched costs the page nothing but that entry."""
+        meta = failure.request.meta
+        logger.info("calendar entry not fetched (%s): %s", failure.value, failure.request.url)
+        yield (
+            self._next_calendar(meta["citynews_page"], meta["citynews_calendar_links"])
+            or (meta["citynews_page"])
+        )
 
     def _parse_html(self, response: Response) -> tuple[str, Any]:
         """The page's text and parsed tree; a body that is valid UTF-8 is read as UTF-8.

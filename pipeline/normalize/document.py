@@ -21,6 +21,7 @@ from citynews.normalize import events as events_mod
 from citynews.normalize import places as places_mod
 from citynews.normalize import topics as topics_mod
 from citynews.normalize.address import parse_address
+from citynews.normalize.calendarlinks import linked_calendar_nodes
 from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_cleaning
 from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
@@ -75,6 +76,9 @@ class Normalizer:
         grid = grid_text(tree)
         # Strings parsed out of the page (JSON-LD escapes such as "\ud800") are cleaned too.
         page = clean_deep(extract_page(html, url, hints=hints, tree=tree))
+        if hints and hints.calendars:
+            # The page's own calendar entry states its event best: read before the page's own.
+            markup = [*linked_calendar_nodes(hints.calendars, page.title or ""), *markup]
         if markup:
             page = replace(page, jsonld=[*page.jsonld, *clean_deep(markup)])
         if page.published_source == "htmldate" and guess_is_event_day(tree, day_of(page.published)):

@@ -16,6 +16,9 @@ from typing import Any
 import icalendar
 from lxml import etree
 
+from citynews.normalize.address import parse_address
+from citynews.normalize.ical import event_span
+
 log = logging.getLogger(__name__)
 
 _ICAL_LINKS = etree.XPath(
@@ -38,32 +41,49 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _ical_nodes(href: str) -> list[dict[str, Any]]:
-    payload = href.split(",", 1)[1] if "," in href else ""
+def _ical_location(text: str) -> dict[str, Any] | str | None:
+    """LOCATION as a schema.org Place: "Stadthalle, Marktplatz 1, 12345 Musterstadt" names the
+    venue before its address, and both are wanted apart."""
+    text = " ".join(text.split())
+    found = parse_address(text)
+    if found and found.street and found.span[0] > 0:
+        name = text[: found.span[0]].strip(" ,;–-")
+        if name:
+            return {"@type": "Place", "name": name, "address": text[found.span[0] :]}
+    return text or None
+
+
+def calendar_nodes(text: str, source: str = "ical") -> list[dict[str, Any]]:
+    """The VEVENTs of an iCalendar text as schema.org-shaped Event objects ([] if unreadable)."""
     try:
-        calendar = icalendar.Calendar.from_ical(urllib.parse.unquote(payload))
-    except ValueError as exc:
-        log.debug("unreadable inline calendar: %s", exc)
+        calendar = icalendar.Calendar.from_ical(text)
+    except (ValueError, IndexError, KeyError) as exc:
+        log.debug("unreadable calendar: %s", exc)
         return []
     nodes = []
     for vevent in calendar.walk("VEVENT"):
-        start = vevent.decoded("DTSTART", None)
-        if not isinstance(start, date):
+        if not isinstance(vevent.decoded("DTSTART", None), date):
             continue
-        end = vevent.decoded("DTEND", None)
+        # Local times, and the inclusive last day of an all-day event (DTEND is exclusive).
+        start, end, _ = event_span(vevent)
         node: dict[str, Any] = {
             "@type": "Event",
-            "_source": "ical",
+            "_source": source,
             "name": str(vevent.get("SUMMARY", "")),
             "startDate": _iso(start),
-            "location": str(vevent.get("LOCATION", "")) or None,
+            "location": _ical_location(str(vevent.get("LOCATION", ""))),
         }
-        if isinstance(end, date):
+        if end is not None:
             node["endDate"] = _iso(end)
         if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
             node["eventStatus"] = "EventCancelled"
         nodes.append(node)
     return nodes
+
+
+def _ical_nodes(href: str) -> list[dict[str, Any]]:
+    payload = href.split(",", 1)[1] if "," in href else ""
+    return calendar_nodes(urllib.parse.unquote(payload))
 
 
 def _prop_value(element: etree._Element) -> Any:

@@ -117,7 +117,7 @@ def _value(component: Any, name: str) -> Any:
     return getattr(prop, "dt", None) if prop is not None else None
 
 
-def _span(component: Any) -> tuple[DateValue, DateValue | None, bool]:
+def event_span(component: Any) -> tuple[DateValue, DateValue | None, bool]:
     start = local(_value(component, "DTSTART"))
     end = _value(component, "DTEND")
     all_day = not isinstance(start, datetime)
@@ -171,7 +171,7 @@ def _uid(component: Any, series: set[str], url: str, number: int) -> tuple[str, 
 
 def to_event(component: Any, key: str) -> Event:
     """One occurrence (a VEVENT as recurring-ical-events hands it out) as an Event."""
-    start, end, all_day = _span(component)
+    start, end, all_day = event_span(component)
     title = _text(component, "SUMMARY") or "Termin"
     description = _text(component, "DESCRIPTION")
     location = split_location(_text(component, "LOCATION"))

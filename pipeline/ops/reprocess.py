@@ -84,6 +84,7 @@ def _context(row: dict, config: SourcesConfig | None) -> tuple[Hints, str | None
     if row["hints"]:
         hints.title = known.get("title")
         hints.published = parse_iso(known.get("published"))
+        hints.calendars = tuple(known.get("calendars") or ())
     elif row["published_source"] == "feed":
         # The feed's date and title are not in the page; the stored ones came from the feed.
         hints.published = parse_iso(row["published"])

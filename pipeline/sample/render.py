@@ -26,6 +26,7 @@ RSS = "application/rss+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 SVG = "image/svg+xml; charset=utf-8"
+CALENDAR = "text/calendar; charset=utf-8"
 
 Sites = dict[str, dict[str, tuple[bytes, str]]]
 DateValue = date | datetime

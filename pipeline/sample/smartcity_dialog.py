@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
 
 from citynews.sample.render import (
+    CALENDAR,
     CSS,
     HTML,
     SVG,
@@ -77,6 +82,28 @@ def _b_figure(page: dict[str, Any], src: str) -> str:
     )
 
 
+def _b_calendar(page: dict[str, Any], event: dict[str, Any]) -> str:
+    """The event as Drupal's addtocal module offers it: one VEVENT in local time."""
+    berlin = ZoneInfo("Europe/Berlin")
+    vevent = icalendar.Event()
+    vevent.add("uid", f"node-{page['id']}@{HOST}")
+    vevent.add("summary", event["title"])
+    for name, key in (("dtstart", "start"), ("dtend", "end")):
+        value = event.get(key)
+        if isinstance(value, datetime):
+            vevent.add(name, value.astimezone(berlin))
+        elif isinstance(value, date):
+            # All-day: DTEND is the day after the last one.
+            vevent.add(name, value + timedelta(days=1) if key == "end" else value)
+    vevent.add("location", f"{event['venue']}, {event['address']}")
+    vevent.add("dtstamp", as_utc(page["published"]))
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{HOST}//addtocal//DE")
+    calendar.add("version", "2.0")
+    calendar.add_component(vevent)
+    return calendar.to_ical().decode("utf-8")
+
+
 def render(site: SiteData) -> Out:
     t = site.templates
     out = Out(site.host, as_utc(site.meta["updated"]))
@@ -115,6 +142,13 @@ def render(site: SiteData) -> Out:
                 )
             )
         fields.append(_b_field("organizer", "Veranstalter", esc(d["organizer"])))
+        if not gt.get("online"):
+            ics = f"{ev['path']}kalender.ics"
+            out.add(ics, _b_calendar(ev, gt), CALENDAR, ev["published"])
+            fields.append(
+                '<div class="field field--name-field-addtocal">'
+                f'<a class="addtocal" href="{ics}">In den Kalender eintragen</a></div>'
+            )
         if gt.get("registration_url"):
             fields.append(
                 '<div class="field field--name-field-registration">'

@@ -79,10 +79,15 @@ def hints_json(hints: Hints | None) -> str | None:
     """The crawl's own knowledge of a page (kind, and a feed's title and date), as JSON."""
     if hints is None:
         return None
-    return json.dumps(
-        {"kind": hints.kind, "title": hints.title, "published": iso(hints.published)},
-        ensure_ascii=False,
-    )
+    known: dict[str, Any] = {
+        "kind": hints.kind,
+        "title": hints.title,
+        "published": iso(hints.published),
+    }
+    if hints.calendars:
+        # Fetched with the page and read with it: re-processing needs them as much as the page.
+        known["calendars"] = list(hints.calendars)
+    return json.dumps(known, ensure_ascii=False)
 
 
 def document_hash(d: Document) -> str:
