@@ -1,0 +1,83 @@
+"""Venues written the ways real pages write them: genitive names, "auf dem Gelände des …",
+streets without a street word, registered societies."""
+
+from __future__ import annotations
+
+import pytest
+
+from citynews.normalize.address import find_venue, parse_address
+
+
+@pytest.mark.parametrize(
+    ("text", "venue"),
+    [
+        (
+            "Das Turnier findet am 4. Mai in der Turnhalle der Lindenschule in Nordstadt statt.",
+            "Turnhalle der Lindenschule",
+        ),
+        (
+            "Die Lesung ist am 2. Juni in der Aula des Alten Gymnasiums.",
+            "Aula des Alten Gymnasiums",
+        ),
+        ("Konzert im Festsaal des Bürgerhauses am 3. März", "Festsaal des Bürgerhauses"),
+        ("Das Sommerfest findet auf dem Gelände der Feuerwache statt.", "Gelände der Feuerwache"),
+        ("Treffen beim Jugendzentrum Ost, ab 18 Uhr", "Jugendzentrum Ost"),
+        ("Die Probe ist in der Stadtteilzentrale ab 10 Uhr.", "Stadtteilzentrale"),
+        ("Wir sehen uns vor dem Stadttheater um 19 Uhr.", "Stadttheater"),
+        # Linked words that name no building stay out.
+        ("im Rahmen des Projekts", None),
+        ("Im Vorfeld der Messe, so der Veranstalter, gab es Streit.", None),
+        ("in der Nähe des Bahnhofs.", None),
+    ],
+)
+def test_venue_phrase_with_linking_words(text: str, venue: str | None) -> None:
+    assert find_venue(text) == venue
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "number", "postal", "town"),
+    [
+        (
+            "Sportplatz Nord, Lindenhagen 12b, 12345 Musterstadt",
+            "Lindenhagen",
+            "12b",
+            "12345",
+            "Musterstadt",
+        ),
+        (
+            "Grundschule, Am alten Teich 4,54321 Beispieldorf",
+            "Am alten Teich",
+            "4",
+            "54321",
+            "Beispieldorf",
+        ),
+        ("Augustusplatz, 04109 Leipzig", "Augustusplatz", None, "04109", "Leipzig"),
+        ("Tel. 0345 22, 06108 Halle", None, None, "06108", "Halle"),
+    ],
+)
+def test_street_without_street_word_before_postal_code(
+    text: str, street: str | None, number: str | None, postal: str, town: str
+) -> None:
+    found = parse_address(text)
+    assert found is not None
+    assert (found.street, found.house_number, found.postal_code, found.town) == (
+        street,
+        number,
+        postal,
+        town,
+    )
+    assert text[found.span[0] : found.span[1]] == found.text
+
+
+@pytest.mark.parametrize(
+    ("text", "venue"),
+    [
+        (
+            "Wo: Halle 2, Vereinsheim des SV Blau-Weiß e. V., Lindenhagen 12b, 12345 Musterstadt",
+            "Halle 2, Vereinsheim des SV Blau-Weiß e. V.",
+        ),
+        ("Ort: Kulturverein Ost e.V., Hauptstraße 3, 12345 Musterstadt", "Kulturverein Ost e.V."),
+    ],
+)
+def test_venue_of_a_registered_society(text: str, venue: str) -> None:
+    assert find_venue(text) == venue
