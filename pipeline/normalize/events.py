@@ -127,18 +127,28 @@ def _assign_links(
     return {i: href for i, (_, href) in chosen.items()}
 
 
+# How far from its event a deadline may stand and still choose among events by their day.
+_DEADLINE_REACH = 2500
+
+
 def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Candidate]) -> None:
-    """Give each "Anmeldung bis …" date to the nearest event in the text that starts later."""
+    """Give each "Anmeldung bis …" date to the first event after it among those nearby.
+
+    One registers for what comes next: "Anmeldeschluss 9. August" under a competition on
+    7 September and its prize concert on 22 September belongs to the competition, even when
+    the concert's line stands closer. Without an event nearby, the nearest later one gets it.
+    """
     if not candidates:
         return
     for position, day in deadline_dates(page.text, find_dates(page.text, reference=reference)):
         later = [
-            (abs(c.position - position), i)
+            (_day(c.event.start), abs(c.position - position), i)
             for i, c in enumerate(candidates)
             if _day(c.event.start) >= day and c.event.registration_deadline is None
         ]
         if later:
-            i = min(later)[1]
+            near = [entry for entry in later if entry[1] <= _DEADLINE_REACH]
+            i = min(near)[2] if near else min(later, key=lambda entry: entry[1])[2]
             event = replace(candidates[i].event, registration_deadline=day)
             candidates[i] = replace(candidates[i], event=event)
 
