@@ -32,7 +32,9 @@ _CUE = re.compile(
     r"|[Kk]onzert|[Vv]ernissage|[Aa]ufführung|[Pp]remiere|[Gg]ottesdienst|[Tt]urnier"
     r"|[a-zäöüß]fest\b|[Ww]erkstatt|\b[Ee]vents?\b"
     # Elections are days citizens act on: "die Landtagswahl am kommenden Sonntag".
-    r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b",
+    r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b"
+    # "Am Sonntag, 23. Februar wird der Bundestag gewählt": an election announced by its verb.
+    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -45,6 +47,7 @@ _CUE_LITERALS = (
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
     "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent", "wahl",
+    "gewählt",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.
@@ -124,7 +127,7 @@ _GENERIC_HEADING = re.compile(
 )
 _LABELS = (
     r"Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
-    r"|Zeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
+    r"|Zeit|Öffnungszeiten|Öffnungszeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
     r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten"
 )
@@ -141,7 +144,7 @@ _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")
 _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
 _KV_START = {"datum", "termin", "termine", "wann", "startdatum", "beginn", "start", "zeitraum"}
 _KV_END = {"enddatum", "ende"}
-_KV_TIME = {"uhrzeit", "zeit"}
+_KV_TIME = {"uhrzeit", "zeit", "öffnungszeiten", "öffnungszeit"}
 _KV_PLACE = {
     "ort",
     "veranstaltungsort",

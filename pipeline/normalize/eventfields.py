@@ -10,6 +10,8 @@ from datetime import date
 from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
+    DateMatch,
+    TimeMatch,
     find_dates,
     find_times,
 )
@@ -180,6 +182,32 @@ def _page_place(
     if len(values) != 1:
         return None
     return _labelled_place(values.pop())
+
+
+def _page_hours(blocks: list[tuple[int, int, dict[str, str]]]) -> TimeMatch | None:
+    """The one time a page labels outside its date blocks ("Öffnungszeiten: 11 bis 18 Uhr")."""
+    values = {
+        " ".join(kv[k].split())
+        for _, _, kv in blocks
+        if not kv.keys() & _KV_START
+        for k in kv
+        if k in _KV_TIME
+    }
+    times = find_times(values.pop()) if len(values) == 1 else []
+    return times[0] if len(times) == 1 else None
+
+
+def _fill_hours(candidates: list[_Candidate], hours: TimeMatch | None) -> None:
+    """A page's one all-day event takes the hours labelled apart from its date: "Am 3. und 4. Mai
+    findet der Markt statt … Öffnungszeiten: 11 bis 18 Uhr" runs from 11:00 to 18:00."""
+    if hours is None or len(candidates) != 1 or not candidates[0].event.all_day:
+        return
+    event = candidates[0].event
+    when = DateMatch(event.start, event.end, True, (0, 0), "")
+    start, end, all_day = _combine(when, [hours])
+    candidates[0] = replace(
+        candidates[0], event=replace(event, start=start, end=end, all_day=all_day)
+    )
 
 
 def _fill_place(

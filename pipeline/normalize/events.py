@@ -28,9 +28,11 @@ from citynews.normalize.eventbase import (
     _reference,
 )
 from citynews.normalize.eventfields import (
+    _fill_hours,
     _fill_place,
     _kv_blocks,
     _kv_events,
+    _page_hours,
     _page_place,
 )
 from citynews.normalize.eventschema import (
@@ -128,7 +130,7 @@ def _assign_links(
 
 
 # How far from its event a deadline may stand and still choose among events by their day.
-_DEADLINE_REACH = 2500
+_DEADLINE_REACH = 5000
 
 
 def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Candidate]) -> None:
@@ -250,6 +252,7 @@ def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Can
             candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
     _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
+    _fill_hours(candidates, _page_hours(blocks))
     _assign_deadlines(page, reference, candidates)
     return candidates
 

@@ -1,0 +1,81 @@
+"""An event's hours and end where pages write them apart from its date, through the whole
+normalizer (HTML → Document). Snippets written for this test; the clock is frozen by ``now``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from citynews.model import BERLIN, Document, Event
+from citynews.normalize.document import Normalizer
+
+NOW = date(2026, 1, 10)
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> Normalizer:
+    return Normalizer()
+
+
+def doc_of(normalizer: Normalizer, body: str, title: str) -> Document:
+    html = (
+        f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main>"
+        "</body></html>"
+    )
+    return normalizer(html, "https://www.example-stadt.de/kultur/markt", now=NOW)
+
+
+def only(doc: Document) -> Event:
+    assert len(doc.events) == 1, doc.events
+    return doc.events[0]
+
+
+def at(day: int, hour: int, month: int = 5) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("body", "start", "end"),
+    [
+        (
+            "<p>Am 2. und 3. Mai 2026 findet der Töpfermarkt im Klosterhof statt.</p>"
+            "<p>Öffnungszeiten:<br>Samstag und Sonntag von 10:00 bis 17:00 Uhr</p>"
+            "<p>Eintritt:<br>2 Euro</p>",
+            at(2, 10),
+            at(3, 17),
+        ),
+        (
+            "<p>Vom 2. bis 4. Mai 2026 findet das Stadtfest auf dem Marktplatz statt.</p>"
+            "<p><b>Öffnungszeit:</b> 11 bis 23 Uhr</p>",
+            at(2, 11),
+            at(4, 23),
+        ),
+        # Two different labelled times: which one belongs to the event is unknown.
+        (
+            "<p>Am 2. und 3. Mai 2026 findet der Töpfermarkt im Klosterhof statt.</p>"
+            "<p>Öffnungszeiten: 10 bis 17 Uhr</p><p>Uhrzeit: 12 bis 13 Uhr</p>",
+            date(2026, 5, 2),
+            date(2026, 5, 3),
+        ),
+    ],
+)
+def test_hours_labelled_apart_from_the_date(
+    normalizer: Normalizer, body: str, start: object, end: object
+) -> None:
+    event = only(doc_of(normalizer, body, "Töpfermarkt"))
+    assert (event.start, event.end) == (start, end)
+
+
+def test_an_election_announced_by_its_verb(normalizer: Normalizer) -> None:
+    body = (
+        "<p>Am Sonntag, 7. Juni 2026 wird in der Zeit von 8:00 Uhr bis 18:00 Uhr der 9. Landtag "
+        "gewählt. Wahlberechtigt ist, wer das 18. Lebensjahr vollendet hat.</p>"
+    )
+    event = only(doc_of(normalizer, body, "Landtagswahl 2026"))
+    assert (event.start, event.end) == (at(7, 8, 6), at(7, 18, 6))
+
+
+def test_an_election_reported_is_no_announcement(normalizer: Normalizer) -> None:
+    body = "<p>Am 3. Mai 2026 wurde sie mit großer Mehrheit zur Vorsitzenden gewählt.</p>"
+    assert doc_of(normalizer, body, "Vereinsnachrichten").events == []
