@@ -128,7 +128,11 @@ _FUTURE_CUE = re.compile(
     r"anmelden|Anmeldung|kommende[nmr]?|nächste[nmr]?)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<![\d\s])[.!?](?=\s+[A-ZÄÖÜ\"„])|\n\s*\n")
+# Abbreviations and initials do not end a sentence: "St. Nicolai", "Dr. Weber", "e. V. Der".
+_SENTENCE_END = re.compile(
+    r"(?<![\d\s])(?<!\b\w)(?<!\bSt)(?<!\bDr)(?<!\bNr)(?<!\bStr)(?<!\bProf)(?<!\bca)(?<!\bbzw)"
+    r"[.!?](?=\s+[A-ZÄÖÜ\"„])|\n\s*\n"
+)
 
 # How far back a yearless date may lie and still be read as an upcoming date.
 _LOOKBACK = timedelta(days=61)
