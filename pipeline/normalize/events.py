@@ -32,6 +32,7 @@ from citynews.normalize.eventfields import (
     _fill_place,
     _kv_blocks,
     _kv_events,
+    _labelled_place,
     _page_hours,
     _page_place,
 )
@@ -173,6 +174,29 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
 
+def _field_place(page: Page) -> tuple[str | None, str | None, str | None, bool] | None:
+    """The page's one labelled venue field (:mod:`citynews.normalize.eventvenue`), if one."""
+    texts = [
+        n["text"] for n in page.jsonld if isinstance(n, dict) and n.get("_source") == "venue-field"
+    ]
+    return _labelled_place(texts[0]) if len(texts) == 1 else None
+
+
+def _with_field_venue(
+    events: list[Event], place: tuple[str | None, str | None, str | None, bool] | None
+) -> list[Event]:
+    """Structured events without a venue name take the labelled one (their address stays)."""
+    if place is None or place[0] is None:
+        return events
+    venue, address, town, _ = place
+    return [
+        e
+        if e.venue
+        else replace(e, venue=venue, address=e.address or address, place_name=e.place_name or town)
+        for e in events
+    ]
+
+
 def _line_of(text: str, pos: int) -> tuple[int, int]:
     end = text.find("\n", pos)
     return pos, len(text) if end < 0 else end
@@ -251,7 +275,7 @@ def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Can
             event = replace(cand.event, title=title, online=online, status=status)
             candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
-    _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
+    _fill_place(candidates, _page_place(blocks) or _field_place(page) or _page_address(page.text))
     _fill_hours(candidates, _page_hours(blocks))
     _assign_deadlines(page, reference, candidates)
     return candidates
@@ -291,6 +315,7 @@ def extract_events(
     structured = _structured(page)
     candidates = _text_candidates(page, reference, grid)
     if structured:
+        structured = _with_field_venue(structured, _field_place(page))
         return structured + _beyond_structured(structured, candidates)
     urls = _assign_links(page, candidates, links)
     return [

@@ -1,0 +1,110 @@
+"""Venues labelled in an element of their own (CMS event modules, dl lists, a heading and its
+block), through the whole normalizer (HTML → Document). Snippets written for this test."""
+
+from __future__ import annotations
+
+import urllib.parse
+from datetime import date
+
+import pytest
+
+from citynews.model import Document, Event
+from citynews.normalize.document import Normalizer
+from citynews.normalize.eventvenue import venue_fields
+from citynews.normalize.html import parse_html
+
+NOW = date(2026, 1, 10)
+TEXT = "<p>Am 14. März 2026 findet von 10 bis 12 Uhr der Frühjahrsputz für Kinder statt.</p>"
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> Normalizer:
+    return Normalizer()
+
+
+def page(main: str, aside: str = "") -> str:
+    return (
+        "<html><head><title>Frühjahrsputz</title></head><body><main><h1>Frühjahrsputz</h1>"
+        f"{main}</main>{aside}<footer>Impressum · Kontakt</footer></body></html>"
+    )
+
+
+def only(doc: Document) -> Event:
+    assert len(doc.events) == 1, doc.events
+    return doc.events[0]
+
+
+VENUE_MARKUP = [
+    (
+        '<div class="field field--label-above"><div class="field__label">Veranstaltungsort</div>'
+        '<div class="field__item"><h3>Stadtteilbibliothek Nord</h3><p class="address">'
+        "<span>Lindenweg 4</span><br><span>12345</span> <span>Musterstadt</span></p></div></div>",
+        "Stadtteilbibliothek Nord",
+        "12345 Musterstadt",
+    ),
+    (
+        "<dl><dt>Ort</dt><dd>Bürgerhaus Süd<br>Kirchgasse 2<br>54321 Beispielheim</dd></dl>",
+        "Bürgerhaus Süd",
+        "54321 Beispielheim",
+    ),
+    (
+        "<dl><dt><strong>Treffpunkt:</strong></dt><dd>Haupteingang Stadtpark</dd></dl>",
+        "Haupteingang Stadtpark",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("markup", "venue", "town"), VENUE_MARKUP)
+def test_venue_in_its_own_element(
+    normalizer: Normalizer, markup: str, venue: str, town: str | None
+) -> None:
+    """``town``: the postal code and town the event's address ends with."""
+    doc = normalizer(page(TEXT + markup), "https://www.example-stadt.de/termine/putz", now=NOW)
+    event = only(doc)
+    assert event.venue == venue
+    assert (event.address or "").endswith(town) if town else event.address is None
+
+
+def test_structured_event_takes_the_labelled_venue_name(normalizer: Normalizer) -> None:
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Frühjahrsputz\r\n"
+        "DTSTART;TZID=Europe/Berlin:20260314T100000\r\nDTEND;TZID=Europe/Berlin:20260314T120000\r\n"
+        "LOCATION:Lindenweg 4 12345 Musterstadt\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    link = f'<a href="data:text/calendar;charset=utf8,{urllib.parse.quote(calendar)}">iCal</a>'
+    html = page(TEXT + link + VENUE_MARKUP[0][0])
+    event = only(normalizer(html, "https://www.example-stadt.de/termine/putz", now=NOW))
+    assert event.source == "ical"
+    assert event.venue == "Stadtteilbibliothek Nord"
+    assert event.address == "Lindenweg 4 12345 Musterstadt"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # A search form's label is no venue.
+        "<form><label>Ort</label><select><option>Nord</option><option>Süd</option></select></form>",
+        # "Ort: …" on one line is read by the text readers, not here.
+        "<p><b>Ort:</b> Rathaus</p>",
+        # Labels in the footer or navigation belong to the site.
+        "<footer><div>Ort</div><div>Rathaus, Markt 1, 12345 Musterstadt</div></footer>",
+    ],
+)
+def test_no_venue_field(markup: str) -> None:
+    html = page(TEXT, markup)
+    assert venue_fields(parse_html(html), html) == []
+
+
+def test_two_different_venues_fill_nothing(normalizer: Normalizer) -> None:
+    fields = (
+        "<dl><dt>Ort</dt><dd>Bürgerhaus Süd</dd></dl><dl><dt>Ort</dt><dd>Rathaus Nord</dd></dl>"
+    )
+    event = only(normalizer(page(TEXT + fields), "https://www.example-stadt.de/t", now=NOW))
+    assert event.venue is None
+
+
+def test_pages_without_a_label_word_are_not_searched() -> None:
+    html = page(TEXT + "<div>Stadthalle</div>")
+    assert venue_fields(parse_html(html), html) == []
+    assert venue_fields(parse_html(html), html.encode()) == []
