@@ -108,3 +108,14 @@ def test_pages_without_a_label_word_are_not_searched() -> None:
     html = page(TEXT + "<div>Stadthalle</div>")
     assert venue_fields(parse_html(html), html) == []
     assert venue_fields(parse_html(html), html.encode()) == []
+
+
+def test_a_contact_box_is_no_venue(normalizer: Normalizer) -> None:
+    body = (
+        "<h2>Wir feiern den Sommer am Schloss Neustadt</h2><p>5. bis 14. Juni 2026</p>"
+        "<p>Das Programm folgt im Mai.</p><h3>Kontakt</h3><p>Veranstalterin</p>"
+        "<p>Stadt Musterstadt – Kulturbüro</p><p>Goethestraße 4<br>12345 Musterstadt</p>"
+    )
+    event = only(normalizer(page(body), "https://www.example-stadt.de/sommer", now=NOW))
+    assert event.venue == "Schloss Neustadt"
+    assert event.address is None

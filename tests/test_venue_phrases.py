@@ -24,6 +24,9 @@ from citynews.normalize.address import find_venue, parse_address
         ("Treffen beim Jugendzentrum Ost, ab 18 Uhr", "Jugendzentrum Ost"),
         ("Die Probe ist in der Stadtteilzentrale ab 10 Uhr.", "Stadtteilzentrale"),
         ("Wir sehen uns vor dem Stadttheater um 19 Uhr.", "Stadttheater"),
+        ("Sommerkonzerte am Schloss Neustadt", "Schloss Neustadt"),
+        ("Treffpunkt ist am Rathaus, ab 9 Uhr.", "Rathaus"),
+        ("Wir sehen uns am Samstag, ab 9 Uhr.", None),
         # Linked words that name no building stay out.
         ("im Rahmen des Projekts", None),
         ("Im Vorfeld der Messe, so der Veranstalter, gab es Streit.", None),

@@ -141,7 +141,7 @@ _VENUE_HEADS = (
 # Schlosses", "Haus für Familien".
 _VENUE_LINK = re.compile(r"\s(?:der|des|dem|den|für|zur|zum|vom|von)\s")
 _VENUE_PHRASE = re.compile(
-    rf"\b(?:im|in\s+der|in\s+den|ins|in\s+die|in\s+das|auf\s+dem|auf\s+der|auf\s+das|beim"
+    rf"\b(?:im|in\s+der|in\s+den|ins|in\s+die|in\s+das|auf\s+dem|auf\s+der|auf\s+das|beim|am"
     rf"|vor\s+dem|vor\s+der|vor\s+den|vor\s+die)\s+"
     rf"(?P<venue>{_NAME}(?:\s+(?:(?:der|des|dem|den|für|zur|zum|vom|von)\s+)?"
     rf"(?:{_NAME}|\([^)\n]{{1,30}}\))){{0,4}}?)"

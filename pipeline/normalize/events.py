@@ -161,6 +161,13 @@ _CONTACT_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# The heading of a contact box, a line or three above its address.
+_CONTACT_HEADING = re.compile(
+    r"(?:Kontakt|Veranstalter(?:in)?|Ansprechpartner(?:in)?|Herausgeber(?:in)?|Impressum"
+    r"|Post(?:adresse|anschrift)|Anschrift)\b\W*$",
+    re.IGNORECASE,
+)
+
 
 def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] | None:
     """The page's one postal address ("Park Babelsberg 10, 14482 Potsdam"), if it has just one."""
@@ -170,6 +177,9 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     address = found[0]
     if _CONTACT_LABEL.search(text, max(0, address.span[0] - 40), address.span[0]):
         return None  # "Postadresse: Goethestraße 10, …" is where to write, not where to go
+    above = text[max(0, address.span[0] - 160) : address.span[0]].split("\n")[-4:-1]
+    if any(_CONTACT_HEADING.match(line.strip()) for line in above):
+        return None  # a contact box ("Kontakt", "Veranstalterin", name, street) is no venue
     venue = find_venue(text[max(0, address.span[0] - 120) : address.span[1]])
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 

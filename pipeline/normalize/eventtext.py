@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from citynews.model import Page
-from citynews.normalize.address import parse_address
+from citynews.normalize.address import find_venue, parse_address
 from citynews.normalize.dates import (
     DateMatch,
     TimeMatch,
@@ -113,7 +113,11 @@ def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         title = _first_heading(text, lines, spot.line_end + 1)
     else:
         title = _heading_before(text, lines, spot.line_start)
-    event = _new_event(title, when, _place_from(block), block + " " + (title or ""))
+    venue, address, town = _place_from(block)
+    if venue is None and title:
+        # "Sommerfest am Schloss Neustadt" over a bare date line: the heading names the venue.
+        venue = find_venue(title)
+    event = _new_event(title, when, (venue, address, town), block + " " + (title or ""))
     return _Candidate(event, match.span[0], _strength(title))
 
 
