@@ -119,3 +119,24 @@ def test_a_contact_box_is_no_venue(normalizer: Normalizer) -> None:
     event = only(normalizer(page(body), "https://www.example-stadt.de/sommer", now=NOW))
     assert event.venue == "Schloss Neustadt"
     assert event.address is None
+
+
+@pytest.mark.parametrize(
+    ("line", "venue"),
+    [
+        (
+            "Sonntag, 15. März 2026 11:00 Uhr Spiegelsaal des Alten Rathauses",
+            "Spiegelsaal des Alten Rathauses",
+        ),
+        ("Sonntag, 15. März 2026, 11 Uhr, Stadthalle Nord", "Stadthalle Nord"),
+        # Not a building: no venue.
+        ("Sonntag, 15. März 2026, 11 Uhr, Eintritt frei", None),
+    ],
+)
+def test_venue_after_the_time(normalizer: Normalizer, line: str, venue: str | None) -> None:
+    body = (
+        "<p>Der Eintritt ist frei!</p><p>Wir laden Sie herzlich zu unserem Frühlingskonzert ein: "
+        f"{line}</p><p>Freuen Sie sich auf ein buntes Programm.</p>"
+    )
+    event = only(normalizer(page(body), "https://www.example-stadt.de/konzert", now=NOW))
+    assert event.venue == venue

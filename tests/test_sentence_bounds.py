@@ -26,6 +26,8 @@ from citynews.normalize.dates import sentence_at
         ),
         ("Das war schön! Am 3. Mai geht es weiter. Ende", "Am 3. Mai geht es weiter."),
         ("Erster Absatz\n\nAm 3. Mai ist Markt", "Am 3. Mai ist Markt"),
+        # Punctuation ending a line ends the sentence, even before a date line.
+        ("Eintritt frei!\n12.04.2026\nAm 3. Mai ist Markt", "12.04.2026\nAm 3. Mai ist Markt"),
     ],
 )
 def test_sentence_at(text: str, sentence: str) -> None:

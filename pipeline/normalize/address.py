@@ -323,6 +323,14 @@ def _name_like(chunk: str) -> bool:
     return not any(w[0].islower() and w not in _NAME_LINKS for w in words)
 
 
+def named_venue(chunk: str) -> str | None:
+    """``chunk`` when it is a venue's name by itself ("Gartensaal des Schlosses", "Stadthalle")."""
+    chunk = chunk.strip(" \t,;:–-")
+    if _name_like(chunk) and _venue_like(_VENUE_LINK.split(chunk, 1)[0]):
+        return chunk
+    return None
+
+
 def find_venue(text_block: str) -> str | None:
     """The venue name in an event block, or None.
 

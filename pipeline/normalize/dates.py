@@ -129,9 +129,10 @@ _FUTURE_CUE = re.compile(
     re.IGNORECASE,
 )
 # Abbreviations and initials do not end a sentence: "St. Nicolai", "Dr. Weber", "e. V. Der".
+# Punctuation at the end of a line does, whatever the next line starts with ("frei!\n26.11.").
 _SENTENCE_END = re.compile(
     r"(?<![\d\s])(?<!\b\w)(?<!\bSt)(?<!\bDr)(?<!\bNr)(?<!\bStr)(?<!\bProf)(?<!\bca)(?<!\bbzw)"
-    r"[.!?](?=\s+[A-ZÄÖÜ\"„])|\n\s*\n"
+    r"[.!?](?=\s+[A-ZÄÖÜ\"„]|[ \t]*\n)|\n\s*\n"
 )
 
 # How far back a yearless date may lie and still be read as an upcoming date.

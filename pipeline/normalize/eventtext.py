@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from citynews.model import Page
-from citynews.normalize.address import find_venue, parse_address
+from citynews.normalize.address import find_venue, named_venue, parse_address
 from citynews.normalize.dates import (
     DateMatch,
     TimeMatch,
@@ -156,6 +156,12 @@ def _next_sentence_times(scan: _Scan, end: int) -> list[TimeMatch]:
     return find_times(text[start:n_end])
 
 
+# "Sonntag, 19. Januar 2025, 11:15 Uhr, Gartensaal des Schlosses": the venue ends the line.
+_VENUE_AFTER_TIME = re.compile(
+    r"(?P<uhr>[^\n]{0,20}?\bUhr\b)?[,;:]?[ \t]*(?P<venue>[A-ZÄÖÜ][^\n.!?;:]{2,70})$"
+)
+
+
 def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date inside a sentence: an event when the sentence has an event cue."""
     text, match = scan.page.text, spot.match
@@ -178,6 +184,9 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         times = _next_sentence_times(scan, spot.s_end)
     when = _combine(match, times)
     place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    after = _VENUE_AFTER_TIME.match(spot.after_on_line)
+    if place[0] is None and after and (after.group("uhr") or not match.all_day):
+        place = (named_venue(after.group("venue")), place[1], place[2])
     title, weak = _sentence_title(scan, spot, sentence, place[2])
     strength = min(_strength(title), 1) if weak else _strength(title)
     return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
