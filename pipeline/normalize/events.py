@@ -25,6 +25,7 @@ from citynews.normalize.eventbase import (
     _clean_title,
     _day,
     _lines,
+    _new_event,
     _reference,
 )
 from citynews.normalize.eventfields import (
@@ -184,12 +185,37 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
 
 
+def _field_texts(page: Page, kind: str) -> list[str]:
+    """The values of the page's labelled fields (:mod:`citynews.normalize.eventlabelled`)."""
+    return [n["text"] for n in page.jsonld if isinstance(n, dict) and n.get("_source") == kind]
+
+
 def _field_place(page: Page) -> tuple[str | None, str | None, str | None, bool] | None:
-    """The page's one labelled venue field (:mod:`citynews.normalize.eventvenue`), if one."""
-    texts = [
-        n["text"] for n in page.jsonld if isinstance(n, dict) and n.get("_source") == "venue-field"
-    ]
+    """The page's one labelled venue field, if it has just one."""
+    texts = _field_texts(page, "venue-field")
     return _labelled_place(texts[0]) if len(texts) == 1 else None
+
+
+def _field_events(page: Page, reference: date | None) -> list[Event]:
+    """The dates of the page's one labelled date field ("Veranstaltungstermin/e"), as events
+    of the page's title at its labelled venue: for pages whose text names no date at all."""
+    texts = _field_texts(page, "date-field")
+    if len(texts) != 1 or not page.title:
+        return []
+    venue, address, town, online = _field_place(page) or (None, None, None, False)
+    events = []
+    for match in find_dates(texts[0], reference=reference):
+        event = _new_event(
+            page.title, (match.start, match.end, match.all_day), (venue, address, town), page.title
+        )
+        events.append(
+            replace(
+                event,
+                online=event.online or online,
+                provenance="text: the page's labelled date field",
+            )
+        )
+    return events
 
 
 def _with_field_venue(
@@ -327,6 +353,8 @@ def extract_events(
     if structured:
         structured = _with_field_venue(structured, _field_place(page))
         return structured + _beyond_structured(structured, candidates)
+    if not candidates:
+        return _field_events(page, reference)
     urls = _assign_links(page, candidates, links)
     return [
         replace(c.event, registration_url=urls[i]) if i in urls else c.event

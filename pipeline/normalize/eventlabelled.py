@@ -1,9 +1,10 @@
-"""The venue a page labels in an element of its own.
+"""Event facts a page labels in an element of their own: the venue and the dates.
 
 Event modules of CMSs put the label and the value in sibling elements ("<div
 class="field__label">Veranstaltungsort</div><div class="field__item">Stadthalle<br>Markt 1<br>
-12345 Musterstadt</div>", ``<dt>Ort</dt><dd>…</dd>``, a heading and the block after it), which
-main-text extraction often drops. The value is kept as text lines for the event readers.
+12345 Musterstadt</div>", ``<dt>Ort</dt><dd>…</dd>``, "Veranstaltungstermin/e" over a list of
+``<time>`` occurrences), which main-text extraction often drops. The values are kept as text
+lines for the event readers, in objects ``{"_source": "venue-field" | "date-field", "text": …}``.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ from lxml import etree
 
 from citynews.normalize.eventdetails import _detail_lines, _in_outer
 
-_LABELS = ("Veranstaltungsort", "Spielort", "Treffpunkt", "Ort", "Wo")
+_VENUE_LABELS = ("Veranstaltungsort", "Spielort", "Treffpunkt", "Ort", "Wo")
+_DATE_LABELS = ("Veranstaltungstermin/e", "Veranstaltungstermine", "Veranstaltungstermin")
+_KINDS = {
+    **dict.fromkeys(_VENUE_LABELS, "venue-field"),
+    **dict.fromkeys(_DATE_LABELS, "date-field"),
+}
 # A literal-led scan of the source gates the tree search: most pages have no such label.
-_GATE_PATTERN = r">\s*(?:" + "|".join(_LABELS) + r")\s*[:?]?\s*<"
+_GATE_PATTERN = r">\s*(?:" + "|".join(_KINDS) + r")\s*[:?]?\s*<"
 _GATE = re.compile(_GATE_PATTERN)
 _GATE_BYTES = re.compile(_GATE_PATTERN.encode())
-
 _LABEL_NODES = etree.XPath(
     "//*[not(*)]["
-    + " or ".join(f"normalize-space(translate(., ':?', '')) = '{w}'" for w in _LABELS)
+    + " or ".join(f"normalize-space(translate(., ':?', '')) = '{w}'" for w in _KINDS)
     + "]"
 )
 _FORM_TAGS = frozenset({"form", "select", "input", "option", "textarea", "button"})
@@ -46,11 +51,16 @@ def _value_of(label: etree._Element) -> etree._Element | None:
     return None
 
 
-def _field_text(label: etree._Element) -> str | None:
+def _field_text(label: etree._Element, kind: str) -> str | None:
     if (label.tail or "").strip() or _in_outer(label):
         return None  # "Ort: Stadthalle" in one line is the text readers' business
     value = _value_of(label)
-    if value is None or any(isinstance(e.tag, str) and e.tag in _FORM_TAGS for e in value.iter()):
+    if value is None:
+        return None
+    # A search form's "Ort" is no venue; a date list may end in a "more dates" button.
+    if kind == "venue-field" and any(
+        isinstance(e.tag, str) and e.tag in _FORM_TAGS for e in value.iter()
+    ):
         return None
     if len(value.text_content()) > _MAX_CHARS:
         return None
@@ -58,18 +68,20 @@ def _field_text(label: etree._Element) -> str | None:
     return text or None
 
 
-def venue_fields(tree: etree._Element, source: str | bytes | None = None) -> list[dict[str, Any]]:
-    """The values of the page's venue labels, as ``{"@type": "Place", "_source": "venue-field",
-    "text": …}`` objects (one per distinct value)."""
+def labelled_fields(
+    tree: etree._Element, source: str | bytes | None = None
+) -> list[dict[str, Any]]:
+    """The values of the page's venue and date labels, one object per distinct value."""
     if source is not None:
         # One scan of the source (~0.2 ms on a 140 kB page, about what counting its tags
         # costs); substring tests for each word were slower, a tree search far more so.
         gate = _GATE if isinstance(source, str) else _GATE_BYTES
         if gate.search(source) is None:  # type: ignore[arg-type]
             return []
-    texts: dict[str, None] = {}
+    fields: dict[tuple[str, str], None] = {}
     for label in _LABEL_NODES(tree):
-        text = _field_text(label)
+        kind = _KINDS[" ".join(label.text_content().replace(":", "").replace("?", "").split())]
+        text = _field_text(label, kind)
         if text:
-            texts.setdefault(text)
-    return [{"@type": "Place", "_source": "venue-field", "text": text} for text in texts]
+            fields.setdefault((kind, text))
+    return [{"@type": "Thing", "_source": kind, "text": text} for kind, text in fields]

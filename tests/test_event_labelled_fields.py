@@ -1,4 +1,4 @@
-"""Venues labelled in an element of their own (CMS event modules, dl lists, a heading and its
+"""Venues and dates labelled in an element of their own (CMS event modules, dl lists, a label and its
 block), through the whole normalizer (HTML → Document). Snippets written for this test."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from citynews.model import Document, Event
 from citynews.normalize.document import Normalizer
-from citynews.normalize.eventvenue import venue_fields
+from citynews.normalize.eventlabelled import labelled_fields
 from citynews.normalize.html import parse_html
 
 NOW = date(2026, 1, 10)
@@ -93,7 +93,7 @@ def test_structured_event_takes_the_labelled_venue_name(normalizer: Normalizer) 
 )
 def test_no_venue_field(markup: str) -> None:
     html = page(TEXT, markup)
-    assert venue_fields(parse_html(html), html) == []
+    assert labelled_fields(parse_html(html), html) == []
 
 
 def test_two_different_venues_fill_nothing(normalizer: Normalizer) -> None:
@@ -106,8 +106,8 @@ def test_two_different_venues_fill_nothing(normalizer: Normalizer) -> None:
 
 def test_pages_without_a_label_word_are_not_searched() -> None:
     html = page(TEXT + "<div>Stadthalle</div>")
-    assert venue_fields(parse_html(html), html) == []
-    assert venue_fields(parse_html(html), html.encode()) == []
+    assert labelled_fields(parse_html(html), html) == []
+    assert labelled_fields(parse_html(html), html.encode()) == []
 
 
 def test_a_contact_box_is_no_venue(normalizer: Normalizer) -> None:
@@ -140,3 +140,29 @@ def test_venue_after_the_time(normalizer: Normalizer, line: str, venue: str | No
     )
     event = only(normalizer(page(body), "https://www.example-stadt.de/konzert", now=NOW))
     assert event.venue == venue
+
+
+DATE_FIELD = (
+    '<div class="field"><div class="field--label">Veranstaltungstermin/e</div>'
+    '<div class="field--items"><ol><li>14.03.2026</li><li>15.03.2026</li></ol>'
+    '<form><button type="submit">Weitere Termine</button></form></div></div>'
+)
+
+
+def test_dates_labelled_in_their_own_element(normalizer: Normalizer) -> None:
+    # The fields sit beside the main text, which names no date.
+    body = "<p>Ein Rätselspaziergang durch den Stadtpark für Kinder ab 6 Jahren.</p>"
+    fields = f"<aside>{DATE_FIELD}{VENUE_MARKUP[1][0]}</aside>"
+    doc = normalizer(page(body, fields), "https://www.example-stadt.de/r", now=NOW)
+    assert [(e.start, e.all_day) for e in doc.events] == [
+        (date(2026, 3, 14), True),
+        (date(2026, 3, 15), True),
+    ]
+    assert {e.venue for e in doc.events} == {"Bürgerhaus Süd"}
+    assert doc.kind == "event"
+
+
+def test_the_text_wins_over_a_labelled_date_field(normalizer: Normalizer) -> None:
+    doc = normalizer(page(TEXT + DATE_FIELD), "https://www.example-stadt.de/r", now=NOW)
+    assert [e.start.date() for e in doc.events] == [date(2026, 3, 14)]
+    assert doc.events[0].all_day is False
