@@ -1,5 +1,5 @@
-"""Venues and dates labelled in an element of their own (CMS event modules, dl lists, a label and its
-block), through the whole normalizer (HTML → Document). Snippets written for this test."""
+"""Venues and dates labelled in an element of their own (CMS event modules, dl lists, a label
+and its block), through the whole normalizer (HTML → Document). Snippets written for this test."""
 
 from __future__ import annotations
 
