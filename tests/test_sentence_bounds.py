@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citynews.normalize.dates import sentence_at
+from citynews.normalize.sentences import sentence_at
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from citynews.normalize.dates import (
     TimeMatch,
     find_dates,
     find_times,
-    sentence_at,
 )
 from citynews.normalize.eventbase import (
     _AM_IN,
@@ -40,6 +39,7 @@ from citynews.normalize.eventfields import (
 )
 from citynews.normalize.eventruns import DailyRun, daily_run, run_event
 from citynews.normalize.relativedays import relative_days
+from citynews.normalize.sentences import sentence_at
 
 
 def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
