@@ -84,3 +84,15 @@ def test_street_without_street_word_before_postal_code(
 )
 def test_venue_of_a_registered_society(text: str, venue: str) -> None:
     assert find_venue(text) == venue
+
+
+@pytest.mark.parametrize(
+    ("text", "venue"),
+    [
+        ("Ratssitzung 24.09.2026 17:00 Uhr Rathaus, Marktstraße 1, Saal 2", "Rathaus"),
+        ("Sitzung 24.09.2026, Marktstraße 1, 12345 Musterstadt", None),
+        ("Treff 17:30 Marktstraße 1", None),
+    ],
+)
+def test_dates_and_times_are_no_part_of_a_venue(text: str, venue: str | None) -> None:
+    assert find_venue(text) == venue

@@ -79,6 +79,8 @@ _VENUE_HEADS = (
     "säle",
     "zentrum",
     "zentrale",
+    "landtag",
+    "bundestag",
     "gelände",
     "center",
     "centre",
@@ -145,7 +147,8 @@ _VENUE_PHRASE = re.compile(
     rf"|vor\s+dem|vor\s+der|vor\s+den|vor\s+die)\s+"
     rf"(?P<venue>{_NAME}(?:\s+(?:(?:der|des|dem|den|für|zur|zum|vom|von)\s+)?"
     rf"(?:{_NAME}|\([^)\n]{{1,30}}\))){{0,4}}?)"
-    rf"(?=\s+in\s+[{_UPPER}]|\s+statt|\s*[,.;:!?)\n]|\s+(?:am|um|ab|bis|vom|von|und)\s|\s*$)"
+    rf"(?=\s+in\s+[{_UPPER}]|\s+statt|\s*[,.;:!?)\n]|\s+(?:am|um|ab|bis|vom|von|und)\s"
+    rf"|\s+eine?[mnrs]?\s|\s*$)"
 )
 _LABEL = re.compile(
     r"^\s*(?:Ort|Veranstaltungsort|Adresse|Location|Wo|Treffpunkt)\s*:\s*", re.IGNORECASE
@@ -283,6 +286,8 @@ def _phrase_venue(text: str) -> str | None:
 def _name_before(before: str) -> str | None:
     """The venue written in front of an address on the same line (or the line above)."""
     chunk = _LABEL.sub("", before).strip(" \t,;:–-")
+    # "… 24.09.2026 17:00 Uhr Rathaus, Marktstraße 1": what follows the time is the name.
+    chunk = _UP_TO_TIME.sub("", chunk).strip(" \t,;:–-")
     if not chunk:
         return None
     phrase = _phrase_venue(chunk + ",")
@@ -309,6 +314,9 @@ def _name_before(before: str) -> str | None:
 _IN_TAIL = re.compile(r"\b(?:im|in der|in den|beim|auf dem|auf der)\s+(?=[A-ZÄÖÜ])")
 
 
+_UP_TO_TIME = re.compile(r"^.*\bUhr\b")
+# Dates and clock times are no part of a name.
+_DATE_OR_TIME = re.compile(r"\d{1,2}:\d\d|\bUhr\b|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?")
 _SOCIETY = re.compile(r"\s*\be\.\s?V\.$")
 
 
@@ -319,6 +327,8 @@ def _name_like(chunk: str) -> bool:
     # A sentence fragment is not a name: names are short, start with a capital letter and
     # have no lower-case words but linking ones ("Haus der Begegnung", "Zentrum für Medien").
     if not words or len(words) > 8 or not chunk[0].isupper() or chunk.endswith("."):
+        return False
+    if _DATE_OR_TIME.search(chunk):
         return False
     return not any(w[0].islower() and w not in _NAME_LINKS for w in words)
 

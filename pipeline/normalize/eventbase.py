@@ -34,7 +34,7 @@ _CUE = re.compile(
     # Elections are days citizens act on: "die Landtagswahl am kommenden Sonntag".
     r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b"
     # "Am Sonntag, 23. Februar wird der Bundestag gewählt": an election announced by its verb.
-    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b",
+    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b|[Aa]nhörung",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -47,7 +47,7 @@ _CUE_LITERALS = (
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
     "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent", "wahl",
-    "gewählt",
+    "gewählt", "nhörung",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.
@@ -62,7 +62,7 @@ _IN_TOWN = re.compile(
 _CUE_NOUN = re.compile(
     r"\b(?-i:(?=[A-ZÄÖÜ]))[\wäöüß-]*?(?:konferenz|workshop|webinar|tagung|forum|seminar|vortrag|kongress"
     r"|treffen|sitzung|festival|führung|exkursion|barcamp|hackathon|diskussion|sprechstunde"
-    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung"
+    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung|anhörung"
     r"|(?:landtags|bundestags|kommunal|europa|stich|bürgermeister)wahl)\w*"
     r"(?:\s+(?-i:[A-ZÄÖÜ])[\wäöüß-]*){0,3}",
     re.IGNORECASE,
@@ -102,6 +102,7 @@ _NOT_TOWNS = frozenset(
 )
 _DEADLINE_STRONG = re.compile(
     r"(?:\w*[Ss]chluss|\w*frist|[Ff]rist\w*|[Dd]eadline|[Ss]tichtag|[Ss]tand|[Vv]eröffentlicht"
+    r"|[Ee]rschein(?:t|en)"
     r"|[Aa]ktualisiert|[Ee]rstellt)\W*(?:[\wäöüß]+\W+){0,8}$"
 )
 _DEADLINE_WEAK = re.compile(
