@@ -79,3 +79,18 @@ def test_an_election_announced_by_its_verb(normalizer: Normalizer) -> None:
 def test_an_election_reported_is_no_announcement(normalizer: Normalizer) -> None:
     body = "<p>Am 3. Mai 2026 wurde sie mit großer Mehrheit zur Vorsitzenden gewählt.</p>"
     assert doc_of(normalizer, body, "Vereinsnachrichten").events == []
+
+
+def test_two_days_with_their_hours_in_one_sentence(normalizer: Normalizer) -> None:
+    body = (
+        "<p>Beim Familienfest am Freitag, 8. Mai 2026 von 14 bis 18 Uhr und Samstag 9. Mai 2026 "
+        "von 10 bis 18 Uhr gibt es Musik und Spiele.</p>"
+    )
+    events = doc_of(normalizer, body, "Familienfest").events
+    assert [(e.start, e.end) for e in events] == [(at(8, 14), at(8, 18)), (at(9, 10), at(9, 18))]
+
+
+def test_a_period_is_no_venue(normalizer: Normalizer) -> None:
+    body = "<p>Die Aktionswoche findet im Zeitraum vom 4. bis 9. Mai 2026 statt.</p>"
+    event = only(doc_of(normalizer, body, "Aktionswoche"))
+    assert (event.start, event.end, event.venue) == (date(2026, 5, 4), date(2026, 5, 9), None)

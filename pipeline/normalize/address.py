@@ -269,8 +269,15 @@ def parse_address(text: str) -> Address | None:
     )
 
 
+# Words that end like a building and name none: "im Zeitraum vom 5. bis 10. Juli".
+_NOT_VENUES = frozenset({"zeitraum", "spielraum", "freiraum", "zwischenraum", "handlungsspielraum"})
+
+
 def _venue_like(name: str) -> bool:
-    return any(word.lower().endswith(_VENUE_HEADS) for word in re.split(r"[\s-]+", name))
+    return any(
+        word.endswith(_VENUE_HEADS) and word not in _NOT_VENUES
+        for word in re.split(r"[\s-]+", name.lower())
+    )
 
 
 def _phrase_venue(text: str) -> str | None:

@@ -108,7 +108,9 @@ _DEADLINE_STRONG = re.compile(
 _DEADLINE_WEAK = re.compile(
     r"(?:[Aa]nmeld\w*|[Rr]egistrier\w*|[Bb]ewerb\w*|[Ee]insend\w*|[Aa]ntr[aä]g\w*|[Ee]ingereicht"
     r"|[Ee]inreich\w*|[Ss]pätestens|[Gg]efördert|[Ll]aufzeit"
-    r"|\bbis(?:\s+(?:zum|spätestens|einschließlich))?)\W*(?:[\wäöüß]+\W+){0,3}$"
+    # "von 14 bis 18 Uhr und Samstag, 9. Juli": the "bis" of a time range is no deadline.
+    r"|\bbis(?!\s+\d{1,2}(?:[:.]\d\d)?\s*Uhr)(?:\s+(?:zum|spätestens|einschließlich))?)"
+    r"\W*(?:[\wäöüß]+\W+){0,3}$"
 )
 _EVENT_VERB = re.compile(r"\b(?:findet|finden|beginnt|beginnen|startet|starten|stattfindet)\b")
 _ONLINE = re.compile(
