@@ -9,25 +9,15 @@ from datetime import date
 
 import pytest
 
-from citynews.model import Document
 from citynews.normalize.dates import find_dates
 from citynews.normalize.document import Normalizer
 from citynews.normalize.eventstatus import deadline_dates
-
-NOW = date(2026, 1, 10)
+from tests.test_event_end import NOW, doc_of
 
 
 @pytest.fixture(scope="module")
 def normalizer() -> Normalizer:
     return Normalizer()
-
-
-def doc_of(normalizer: Normalizer, body: str, title: str) -> Document:
-    html = (
-        f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main>"
-        "</body></html>"
-    )
-    return normalizer(html, "https://www.example-stadt.de/aktuelles/termin", now=NOW)
 
 
 @pytest.mark.parametrize(

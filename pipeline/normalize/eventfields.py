@@ -168,31 +168,28 @@ def _labelled_place(place_text: str) -> tuple[str | None, str | None, str | None
     return venue, address, town, online
 
 
+def _outside_dates(blocks: list[tuple[int, int, dict[str, str]]], labels: set[str]) -> set[str]:
+    """The distinct values of these labels in blocks that give no date of their own."""
+    return {
+        " ".join(kv[k].split())
+        for _, _, kv in blocks
+        if not kv.keys() & _KV_START
+        for k in kv
+        if k in labels
+    }
+
+
 def _page_place(
     blocks: list[tuple[int, int, dict[str, str]]],
 ) -> tuple[str | None, str | None, str | None, bool] | None:
     """The one place a page labels outside its date blocks ("Veranstaltungsort: …"), if one."""
-    values = {
-        " ".join(kv[k].split())
-        for _, _, kv in blocks
-        if not kv.keys() & _KV_START
-        for k in kv
-        if k in _KV_PLACE
-    }
-    if len(values) != 1:
-        return None
-    return _labelled_place(values.pop())
+    values = _outside_dates(blocks, _KV_PLACE)
+    return _labelled_place(values.pop()) if len(values) == 1 else None
 
 
 def _page_hours(blocks: list[tuple[int, int, dict[str, str]]]) -> TimeMatch | None:
     """The one time a page labels outside its date blocks ("Öffnungszeiten: 11 bis 18 Uhr")."""
-    values = {
-        " ".join(kv[k].split())
-        for _, _, kv in blocks
-        if not kv.keys() & _KV_START
-        for k in kv
-        if k in _KV_TIME
-    }
+    values = _outside_dates(blocks, _KV_TIME)
     times = find_times(values.pop()) if len(values) == 1 else []
     return times[0] if len(times) == 1 else None
 
