@@ -94,3 +94,55 @@ def test_a_period_is_no_venue(normalizer: Normalizer) -> None:
     body = "<p>Die Aktionswoche findet im Zeitraum vom 4. bis 9. Mai 2026 statt.</p>"
     event = only(doc_of(normalizer, body, "Aktionswoche"))
     assert (event.start, event.end, event.venue) == (date(2026, 5, 4), date(2026, 5, 9), None)
+
+
+@pytest.mark.parametrize(
+    ("body", "start", "end"),
+    [
+        # Undated "Beginn"/"Ende" fields are the hours of the day the text names.
+        (
+            "<p>Der Flohmarkt findet am 2. Mai 2026 statt.</p><p>Beginn: 10 Uhr</p>"
+            "<p>Ende: 16 Uhr</p>",
+            at(2, 10),
+            at(2, 16),
+        ),
+        # A closing hour later in the sentence.
+        (
+            "<p>Das Sommerfest beginnt am Samstag, 2. Mai 2026, um 14 Uhr und endet gegen "
+            "22 Uhr.</p>",
+            at(2, 14),
+            at(2, 22),
+        ),
+        (
+            "<p>Das Tanzfest am 2. Mai 2026 beginnt um 20 Uhr, Ende ca. 1 Uhr.</p>",
+            at(2, 20),
+            at(3, 1),
+        ),
+        # A run's last day after "läuft bis".
+        (
+            "<p>Die Messe öffnet am 2. Mai 2026 und läuft bis zum 4. Mai 2026.</p>",
+            date(2026, 5, 2),
+            date(2026, 5, 4),
+        ),
+        # "Ende" over a date line ends the event above: no second event.
+        (
+            "<dl><dt>Beginn</dt><dd>02.05.2026, 10:00 Uhr</dd><dt>Ende</dt>"
+            "<dd>03.05.2026, 18:00 Uhr</dd></dl>",
+            at(2, 10),
+            at(3, 18),
+        ),
+        # No end in the text: none is made up.
+        ("<p>Die Lesung am 2. Mai 2026 um 19 Uhr ist ausverkauft.</p>", at(2, 19), None),
+    ],
+)
+def test_end_written_apart_from_the_start(
+    normalizer: Normalizer, body: str, start: object, end: object
+) -> None:
+    event = only(doc_of(normalizer, body, "Stadtfest"))
+    assert (event.start, event.end) == (start, end)
+
+
+def test_venue_before_a_verb(normalizer: Normalizer) -> None:
+    body = "<p>Die Ausstellung ist vom 2. Mai bis zum 14. Juni 2026 im Stadtmuseum zu sehen.</p>"
+    event = only(doc_of(normalizer, body, "Ausstellung"))
+    assert (event.end, event.venue) == (date(2026, 6, 14), "Stadtmuseum")

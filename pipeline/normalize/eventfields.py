@@ -188,10 +188,18 @@ def _page_place(
 
 
 def _page_hours(blocks: list[tuple[int, int, dict[str, str]]]) -> TimeMatch | None:
-    """The one time a page labels outside its date blocks ("Öffnungszeiten: 11 bis 18 Uhr")."""
+    """The one time a page labels outside its date blocks ("Öffnungszeiten: 11 bis 18 Uhr"),
+    or the hours of undated "Beginn: 10 Uhr" and "Ende: 16 Uhr" fields."""
     values = _outside_dates(blocks, _KV_TIME)
     times = find_times(values.pop()) if len(values) == 1 else []
-    return times[0] if len(times) == 1 else None
+    if len(times) == 1:
+        return times[0]
+    undated = [kv for _, _, kv in blocks if not any(find_dates(v) for v in kv.values())]
+    begin = [t for kv in undated for k in kv if k in _KV_START for t in find_times(kv[k])]
+    end = [t for kv in undated for k in kv if k in _KV_END for t in find_times(kv[k])]
+    if len(begin) != 1 or len(end) > 1:
+        return None
+    return replace(begin[0], end=end[0].start) if end else begin[0]
 
 
 def _fill_hours(candidates: list[_Candidate], hours: TimeMatch | None) -> None:
