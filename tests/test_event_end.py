@@ -51,10 +51,29 @@ def at(day: int, hour: int, month: int = 5) -> datetime:
             at(2, 11),
             at(4, 23),
         ),
-        # Two different labelled times: which one belongs to the event is unknown.
+        # Opening hours fit a run of days, not a one-day event in the same house.
+        (
+            "<p>Am 2. Mai 2026 findet im Museum ein Vortrag statt.</p>"
+            "<p>Öffnungszeiten: 10 bis 17 Uhr</p>",
+            date(2026, 5, 2),
+            None,
+        ),
+        (
+            "<p>Am 2. Mai 2026 findet im Museum ein Vortrag statt.</p><p>Uhrzeit: 19 Uhr</p>",
+            at(2, 19),
+            None,
+        ),
+        # The event's own "Uhrzeit" wins over the house's opening hours.
         (
             "<p>Am 2. und 3. Mai 2026 findet der Töpfermarkt im Klosterhof statt.</p>"
             "<p>Öffnungszeiten: 10 bis 17 Uhr</p><p>Uhrzeit: 12 bis 13 Uhr</p>",
+            at(2, 12),
+            at(3, 13),
+        ),
+        # Two different times under the same label: which one is meant is unknown.
+        (
+            "<p>Am 2. und 3. Mai 2026 findet der Töpfermarkt im Klosterhof statt.</p>"
+            "<p>Uhrzeit: 10 bis 17 Uhr</p><p>Ort: Klosterhof</p><p>Uhrzeit: 12 bis 13 Uhr</p>",
             date(2026, 5, 2),
             date(2026, 5, 3),
         ),

@@ -147,7 +147,8 @@ _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")
 _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
 _KV_START = {"datum", "termin", "termine", "wann", "startdatum", "beginn", "start", "zeitraum"}
 _KV_END = {"enddatum", "ende"}
-_KV_TIME = {"uhrzeit", "zeit", "öffnungszeiten", "öffnungszeit"}
+_KV_OPENING = {"öffnungszeiten", "öffnungszeit"}
+_KV_TIME = {"uhrzeit", "zeit"} | _KV_OPENING
 _KV_PLACE = {
     "ort",
     "veranstaltungsort",
