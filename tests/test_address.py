@@ -54,6 +54,22 @@ from citynews.normalize.address import find_addresses, find_venue, parse_address
             "Halle",
         ),
         ("06108 Halle (Saale)", None, None, "06108", "Halle (Saale)"),
+        # A street without a street word, right before the postal code.
+        (
+            "Sportplatz, Lindenhagen 12b, 12345 Musterstadt",
+            "Lindenhagen",
+            "12b",
+            "12345",
+            "Musterstadt",
+        ),
+        (
+            "Schule, Am alten Teich 4,54321 Beispieldorf",
+            "Am alten Teich",
+            "4",
+            "54321",
+            "Beispieldorf",
+        ),
+        ("Tel. 0345 22, 06108 Halle", None, None, "06108", "Halle"),
     ],
 )
 def test_parse_address(

@@ -29,6 +29,10 @@ SUNDAY = date(2026, 3, 15)
         # No publication date, no relative day: a crawl day is not when the text was written.
         ("Der Umzug startet am kommenden Sonntag.", None, []),
         ("Am Sonntag ist Markt.", TUESDAY, []),
+        # A bare weekday in a sentence saying it is still to come is this week's (or today).
+        ("Am Freitag soll der Rat darüber beraten.", TUESDAY, [date(2026, 3, 13)]),
+        ("Am Dienstag wird im Rathaus eine Anhörung stattfinden.", TUESDAY, [TUESDAY]),
+        ("Am Freitag hat der Rat darüber beraten, nun wird gebaut.", TUESDAY, []),
     ],
 )
 def test_relative_days(text: str, published: date | None, days: list[date]) -> None:
@@ -40,6 +44,7 @@ def test_relative_days(text: str, published: date | None, days: list[date]) -> N
     [
         ("Die Kommunalwahl am kommenden Sonntag entscheidet über den Rat.", date(2026, 3, 15)),
         ("Das Frühlingsfest findet am kommenden Samstag statt.", date(2026, 3, 14)),
+        ("Am Montag soll es dazu im Landtag eine Anhörung geben.", date(2026, 3, 16)),
     ],
 )
 def test_relative_day_events(text: str, day: date) -> None:

@@ -63,6 +63,12 @@ _ADDRESS = re.compile(
 _UNIT_AFTER = re.compile(
     r"\s*(?:Meter|m|km|Minuten|Min|Stunden|Jahre|Jahren|Prozent|%|mal|Mal|Euro|€)\b"
 )
+# A street without a street word, right before a comma and the postal code: "Am alten Gut 10,"
+_BARE_STREET = re.compile(
+    rf"(?:^|(?<=[,\n]))[ \t]*(?P<street>[{_UPPER}][{_LOWER}{_UPPER}.-]*"
+    rf"(?:[ \t]+[{_LOWER}{_UPPER}.-]+){{0,3}}?)"
+    rf"[ \t]+(?P<number>\d{{1,3}}[a-z]?(?:[-–/]\d{{1,3}}[a-z]?)?)[ \t]*,[ \t]*$"
+)
 _POSTAL_ONLY = re.compile(rf"(?:^|(?<=,)|(?<=\n))[ \t]*{_POSTAL}", re.VERBOSE | re.MULTILINE)
 
 # Nouns that name a building or room; a place phrase without an address needs one of them.
@@ -72,6 +78,10 @@ _VENUE_HEADS = (
     "saal",
     "säle",
     "zentrum",
+    "zentrale",
+    "landtag",
+    "bundestag",
+    "gelände",
     "center",
     "centre",
     "bibliothek",
@@ -129,10 +139,16 @@ _VENUE_HEADS = (
     "raum",
     "räume",
 )
+# Genitive and linking words inside a venue name: "Aula der Neuen Schule", "Gartensaal des
+# Schlosses", "Haus für Familien".
+_VENUE_LINK = re.compile(r"\s(?:der|des|dem|den|für|zur|zum|vom|von)\s")
 _VENUE_PHRASE = re.compile(
-    rf"\b(?:im|in\s+der|in\s+den|ins|in\s+die|in\s+das)\s+"
-    rf"(?P<venue>{_NAME}(?:\s+(?:{_NAME}|\([^)\n]{{1,30}}\))){{0,3}}?)"
-    rf"(?=\s+in\s+[{_UPPER}]|\s+statt|\s*[,.;:!?)\n]|\s+(?:am|um|ab|vom|von|und)\s|\s*$)"
+    rf"\b(?:im|in\s+der|in\s+den|ins|in\s+die|in\s+das|auf\s+dem|auf\s+der|auf\s+das|beim|am"
+    rf"|vor\s+dem|vor\s+der|vor\s+den|vor\s+die)\s+"
+    rf"(?P<venue>{_NAME}(?:\s+(?:(?:der|des|dem|den|für|zur|zum|vom|von)\s+)?"
+    rf"(?:{_NAME}|\([^)\n]{{1,30}}\))){{0,4}}?)"
+    rf"(?=\s+in\s+[{_UPPER}]|\s+statt|\s*[,.;:!?)\n]|\s+(?:am|um|ab|bis|vom|von|und)\s"
+    rf"|\s+eine?[mnrs]?\s|\s+(?:zu|ein|geöffnet|gezeigt|eröffnet)\b|\s*$)"
 )
 _LABEL = re.compile(
     r"^\s*(?:Ort|Veranstaltungsort|Adresse|Location|Wo|Treffpunkt)\s*:\s*", re.IGNORECASE
@@ -232,6 +248,17 @@ def parse_address(text: str) -> Address | None:
     if m is None:
         return None
     start = m.start("postal")
+    street = _BARE_STREET.search(text, max(0, start - 60), start)
+    if street is not None:
+        # "Klieverhagen 26a, 38440 Wolfsburg": a street whose name has no street word.
+        return Address(
+            street=" ".join(street.group("street").split()),
+            house_number=_clean_number(street.group("number")),
+            postal_code=m.group("postal"),
+            town=" ".join(m.group("town").split()),
+            text=text[street.start("street") : m.end()],
+            span=(street.start("street"), m.end()),
+        )
     return Address(
         street=None,
         house_number=None,
@@ -242,14 +269,23 @@ def parse_address(text: str) -> Address | None:
     )
 
 
+# Words that end like a building and name none: "im Zeitraum vom 5. bis 10. Juli".
+_NOT_VENUES = frozenset({"zeitraum", "spielraum", "freiraum", "zwischenraum", "handlungsspielraum"})
+
+
 def _venue_like(name: str) -> bool:
-    return any(word.lower().endswith(_VENUE_HEADS) for word in re.split(r"[\s-]+", name))
+    return any(
+        word.endswith(_VENUE_HEADS) and word not in _NOT_VENUES
+        for word in re.split(r"[\s-]+", name.lower())
+    )
 
 
 def _phrase_venue(text: str) -> str | None:
     for m in _VENUE_PHRASE.finditer(text):
         venue = m.group("venue").strip()
-        if _venue_like(venue):
+        # In "Sporthalle der Grundschule" the building is named first; "Vorfeld der Messe" or
+        # "Rahmen des Stadtfests" name no place.
+        if _venue_like(_VENUE_LINK.split(venue, 1)[0]):
             return venue
     return None
 
@@ -257,6 +293,8 @@ def _phrase_venue(text: str) -> str | None:
 def _name_before(before: str) -> str | None:
     """The venue written in front of an address on the same line (or the line above)."""
     chunk = _LABEL.sub("", before).strip(" \t,;:–-")
+    # "… 24.09.2026 17:00 Uhr Rathaus, Marktstraße 1": what follows the time is the name.
+    chunk = _UP_TO_TIME.sub("", chunk).strip(" \t,;:–-")
     if not chunk:
         return None
     phrase = _phrase_venue(chunk + ",")
@@ -283,13 +321,31 @@ def _name_before(before: str) -> str | None:
 _IN_TAIL = re.compile(r"\b(?:im|in der|in den|beim|auf dem|auf der)\s+(?=[A-ZÄÖÜ])")
 
 
+_UP_TO_TIME = re.compile(r"^.*\bUhr\b")
+# Dates and clock times are no part of a name.
+_DATE_OR_TIME = re.compile(r"\d{1,2}:\d\d|\bUhr\b|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?")
+_SOCIETY = re.compile(r"\s*\be\.\s?V\.$")
+
+
 def _name_like(chunk: str) -> bool:
+    # "Gelände des TV Jahn e. V.": a registered society's suffix is part of the name.
+    chunk = _SOCIETY.sub("", chunk)
     words = chunk.split()
     # A sentence fragment is not a name: names are short, start with a capital letter and
     # have no lower-case words but linking ones ("Haus der Begegnung", "Zentrum für Medien").
     if not words or len(words) > 8 or not chunk[0].isupper() or chunk.endswith("."):
         return False
+    if _DATE_OR_TIME.search(chunk):
+        return False
     return not any(w[0].islower() and w not in _NAME_LINKS for w in words)
+
+
+def named_venue(chunk: str) -> str | None:
+    """``chunk`` when it is a venue's name by itself ("Gartensaal des Schlosses", "Stadthalle")."""
+    chunk = chunk.strip(" \t,;:–-")
+    if _name_like(chunk) and _venue_like(_VENUE_LINK.split(chunk, 1)[0]):
+        return chunk
+    return None
 
 
 def find_venue(text_block: str) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from citynews.model import BERLIN
+from citynews.normalize.sentences import sentence_at
 
 # fmt: off
 _MONTHS: dict[str, int] = {
@@ -128,7 +129,7 @@ _FUTURE_CUE = re.compile(
     r"anmelden|Anmeldung|kommende[nmr]?|nächste[nmr]?)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<![\d\s])[.!?](?=\s+[A-ZÄÖÜ\"„])|\n\s*\n")
+
 
 # How far back a yearless date may lie and still be read as an upcoming date.
 _LOOKBACK = timedelta(days=61)
@@ -242,21 +243,6 @@ def _valid(year: int, month: int, day: int) -> date | None:
 def _plausible(month: int, day: int) -> bool:
     # 29 February is checked against the inferred year later; 2000 is a leap year.
     return _valid(2000, month, day) is not None
-
-
-def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around ``text[start:end]`` (at most 300 characters each side).
-
-    Dots after digits ("3. Juni") do not end a sentence; blank lines do.
-    """
-    left = max(0, start - 300)
-    for m in _SENTENCE_END.finditer(text, left, start):
-        left = m.end()
-    right_m = _SENTENCE_END.search(text, end, end + 300)
-    right = right_m.start() + 1 if right_m else min(len(text), end + 300)
-    while left < start and text[left].isspace():
-        left += 1
-    return left, right
 
 
 def infer_year(month: int, day: int, reference: date, *, past: bool = False) -> date | None:

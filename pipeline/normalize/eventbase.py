@@ -32,7 +32,9 @@ _CUE = re.compile(
     r"|[Kk]onzert|[Vv]ernissage|[Aa]ufführung|[Pp]remiere|[Gg]ottesdienst|[Tt]urnier"
     r"|[a-zäöüß]fest\b|[Ww]erkstatt|\b[Ee]vents?\b"
     # Elections are days citizens act on: "die Landtagswahl am kommenden Sonntag".
-    r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b",
+    r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b"
+    # "Am Sonntag, 23. Februar wird der Bundestag gewählt": an election announced by its verb.
+    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b|[Aa]nhörung",
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -45,6 +47,7 @@ _CUE_LITERALS = (
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
     "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent", "wahl",
+    "gewählt", "nhörung",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.
@@ -59,7 +62,7 @@ _IN_TOWN = re.compile(
 _CUE_NOUN = re.compile(
     r"\b(?-i:(?=[A-ZÄÖÜ]))[\wäöüß-]*?(?:konferenz|workshop|webinar|tagung|forum|seminar|vortrag|kongress"
     r"|treffen|sitzung|festival|führung|exkursion|barcamp|hackathon|diskussion|sprechstunde"
-    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung"
+    r"|ausstellung|lesung|dialog|fachtag|aktionstag|stammtisch|schulung|veranstaltung|anhörung"
     r"|(?:landtags|bundestags|kommunal|europa|stich|bürgermeister)wahl)\w*"
     r"(?:\s+(?-i:[A-ZÄÖÜ])[\wäöüß-]*){0,3}",
     re.IGNORECASE,
@@ -99,12 +102,15 @@ _NOT_TOWNS = frozenset(
 )
 _DEADLINE_STRONG = re.compile(
     r"(?:\w*[Ss]chluss|\w*frist|[Ff]rist\w*|[Dd]eadline|[Ss]tichtag|[Ss]tand|[Vv]eröffentlicht"
+    r"|[Ee]rschein(?:t|en)"
     r"|[Aa]ktualisiert|[Ee]rstellt)\W*(?:[\wäöüß]+\W+){0,8}$"
 )
 _DEADLINE_WEAK = re.compile(
     r"(?:[Aa]nmeld\w*|[Rr]egistrier\w*|[Bb]ewerb\w*|[Ee]insend\w*|[Aa]ntr[aä]g\w*|[Ee]ingereicht"
     r"|[Ee]inreich\w*|[Ss]pätestens|[Gg]efördert|[Ll]aufzeit"
-    r"|\bbis(?:\s+(?:zum|spätestens|einschließlich))?)\W*(?:[\wäöüß]+\W+){0,3}$"
+    # "von 14 bis 18 Uhr und Samstag, 9. Juli": the "bis" of a time range is no deadline.
+    r"|\bbis(?!\s+\d{1,2}(?:[:.]\d\d)?\s*Uhr)(?:\s+(?:zum|spätestens|einschließlich))?)"
+    r"\W*(?:[\wäöüß]+\W+){0,3}$"
 )
 _EVENT_VERB = re.compile(r"\b(?:findet|finden|beginnt|beginnen|startet|starten|stattfindet)\b")
 _ONLINE = re.compile(
@@ -124,7 +130,7 @@ _GENERIC_HEADING = re.compile(
 )
 _LABELS = (
     r"Datum|Termine?|Wann|Startdatum|Beginn|Start|Zeitraum|Enddatum|Ende|Uhrzeit"
-    r"|Zeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
+    r"|Zeit|Öffnungszeiten|Öffnungszeit|Einlass|Ort|Veranstaltungsort|Ausstellungsort|Spielort|Kursort|Wo|Adresse|Anschrift"
     r"|Treffpunkt|Raum|Veranstalter|Status|Kursstatus"
     r"|Anmeldeschluss|Anmeldefrist|Anmeldung|Eintritt|Kosten"
 )
@@ -141,7 +147,8 @@ _FIELD_LINE = re.compile(r"^[A-ZÄÖÜ][\wäöüß/ -]{1,28}:\s+\S")
 _KV_AFTER_NEWLINE = re.compile("\n" + _KV_LINE, re.IGNORECASE)
 _KV_START = {"datum", "termin", "termine", "wann", "startdatum", "beginn", "start", "zeitraum"}
 _KV_END = {"enddatum", "ende"}
-_KV_TIME = {"uhrzeit", "zeit"}
+_KV_OPENING = {"öffnungszeiten", "öffnungszeit"}
+_KV_TIME = {"uhrzeit", "zeit"} | _KV_OPENING
 _KV_PLACE = {
     "ort",
     "veranstaltungsort",

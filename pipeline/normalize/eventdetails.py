@@ -25,14 +25,22 @@ _EVENT_BLOCK = re.compile(
 )
 # A page header of an event (headline, date, place): only counts when it holds the page's h1.
 _EVENT_HEADER = re.compile(
-    r"event-?(?:page-?)?head(?:er)?|veranstaltungs?-?(?:kopf|head(?:er)?)", re.IGNORECASE
+    r"event-?(?:page-?)?head(?:er)?|veranstaltungs?-?(?:kopf|head(?:er)?)"
+    # A class of its own: "<article class="article-full event">" around the headline.
+    r"|(?:^|\s)(?:event|veranstaltung|termin)(?:\s|$)",
+    re.IGNORECASE,
 )
 _OUTER_TAGS = frozenset({"nav", "footer", "menu"})
 # Literal-led searches of the raw HTML that gate the tree searches below: a C-level scan
 # costs a fraction of an XPath over every node, and most pages have no such markers.
 _MARKER_TAIL = r"(?:[Dd]etail|DETAIL|[Ii]nfo|INFO|(?:[Pp]age[-_]?)?[Hh]ead|HEAD|[Kk]opf)"
-_BLOCK_HINTS = tuple(
-    re.compile(p + _MARKER_TAIL) for p in (r"vents?[-_]?", r"eranstaltungs?[-_]?", r"ermine?[-_]?")
+_BLOCK_HINTS = (
+    *(
+        re.compile(p + _MARKER_TAIL)
+        for p in (r"vents?[-_]?", r"eranstaltungs?[-_]?", r"ermine?[-_]?")
+    ),
+    # A class token of its own ("article-full event tops"); 1 of 300 corpus pages has one.
+    re.compile(r'class="(?:[^"]* )?(?:event|veranstaltung|termin)[ "]'),
 )
 _LABEL_HINTS = tuple(re.compile(p + r"\s*[:<?]") for p in ("atum", "ermin", "Wann", "eginn"))
 

@@ -10,6 +10,8 @@ from datetime import date
 from citynews.model import Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
+    DateMatch,
+    TimeMatch,
     find_dates,
     find_times,
 )
@@ -19,6 +21,7 @@ from citynews.normalize.eventbase import (
     _KV_AFTER_NEWLINE,
     _KV_DEADLINE,
     _KV_END,
+    _KV_OPENING,
     _KV_PLACE,
     _KV_START,
     _KV_TIME,
@@ -166,20 +169,55 @@ def _labelled_place(place_text: str) -> tuple[str | None, str | None, str | None
     return venue, address, town, online
 
 
-def _page_place(
-    blocks: list[tuple[int, int, dict[str, str]]],
-) -> tuple[str | None, str | None, str | None, bool] | None:
-    """The one place a page labels outside its date blocks ("Veranstaltungsort: …"), if one."""
-    values = {
+def _outside_dates(blocks: list[tuple[int, int, dict[str, str]]], labels: set[str]) -> set[str]:
+    """The distinct values of these labels in blocks that give no date of their own."""
+    return {
         " ".join(kv[k].split())
         for _, _, kv in blocks
         if not kv.keys() & _KV_START
         for k in kv
-        if k in _KV_PLACE
+        if k in labels
     }
-    if len(values) != 1:
+
+
+def _page_place(
+    blocks: list[tuple[int, int, dict[str, str]]],
+) -> tuple[str | None, str | None, str | None, bool] | None:
+    """The one place a page labels outside its date blocks ("Veranstaltungsort: …"), if one."""
+    values = _outside_dates(blocks, _KV_PLACE)
+    return _labelled_place(values.pop()) if len(values) == 1 else None
+
+
+def _page_hours(blocks: list[tuple[int, int, dict[str, str]]]) -> tuple[TimeMatch, bool] | None:
+    """(hours, opening) of the one time a page labels outside its date blocks ("Uhrzeit: 19
+    Uhr", "Öffnungszeiten: 11 bis 18 Uhr"), or of undated "Beginn: 10 Uhr", "Ende: 16 Uhr"
+    fields. ``opening``: they are opening hours, which fit a run of days, not any event."""
+    for labels, opening in ((_KV_TIME - _KV_OPENING, False), (_KV_OPENING, True)):
+        values = _outside_dates(blocks, labels)
+        times = find_times(values.pop()) if len(values) == 1 else []
+        if len(times) == 1:
+            return times[0], opening
+    undated = [kv for _, _, kv in blocks if not any(find_dates(v) for v in kv.values())]
+    begin = [t for kv in undated for k in kv if k in _KV_START for t in find_times(kv[k])]
+    end = [t for kv in undated for k in kv if k in _KV_END for t in find_times(kv[k])]
+    if len(begin) != 1 or len(end) > 1:
         return None
-    return _labelled_place(values.pop())
+    return (replace(begin[0], end=end[0].start) if end else begin[0]), False
+
+
+def _fill_hours(candidates: list[_Candidate], hours: tuple[TimeMatch, bool] | None) -> None:
+    """A page's one all-day event takes the hours labelled apart from its date: "Am 3. und 4. Mai
+    findet der Markt statt … Öffnungszeiten: 11 bis 18 Uhr" runs from 11:00 to 18:00."""
+    if hours is None or len(candidates) != 1 or not candidates[0].event.all_day:
+        return
+    event = candidates[0].event
+    if hours[1] and event.end is None:
+        return  # a museum's opening hours are not the hours of its one-day lecture
+    when = DateMatch(event.start, event.end, True, (0, 0), "")
+    start, end, all_day = _combine(when, [hours[0]])
+    candidates[0] = replace(
+        candidates[0], event=replace(event, start=start, end=end, all_day=all_day)
+    )
 
 
 def _fill_place(

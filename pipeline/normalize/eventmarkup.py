@@ -1,4 +1,5 @@
-"""Event data pages carry besides JSON-LD: inline iCalendar links, microdata and hCalendar.
+"""Event data pages carry besides JSON-LD: inline iCalendar links, microdata and hCalendar
+(and labelled venue and date fields, :mod:`citynews.normalize.eventlabelled`).
 
 Each is turned into the shape of a schema.org Event object (``startDate``, ``name``,
 ``location``…) so that one reader (:mod:`citynews.normalize.eventschema`) handles all of them;
@@ -17,6 +18,7 @@ import icalendar
 from lxml import etree
 
 from citynews.normalize.address import parse_address
+from citynews.normalize.eventlabelled import labelled_fields
 from citynews.normalize.ical import event_span
 
 log = logging.getLogger(__name__)
@@ -153,7 +155,7 @@ def event_nodes(tree: etree._Element, source: str | bytes | None = None) -> list
             node = _hcal_node(item)
             if node.get("startDate"):
                 nodes.append(node)
-    return nodes
+    return nodes + labelled_fields(tree, source)
 
 
 # The words each kind of markup cannot do without, lower-cased: the calendar scheme of inline

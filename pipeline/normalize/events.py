@@ -25,12 +25,16 @@ from citynews.normalize.eventbase import (
     _clean_title,
     _day,
     _lines,
+    _new_event,
     _reference,
 )
 from citynews.normalize.eventfields import (
+    _fill_hours,
     _fill_place,
     _kv_blocks,
     _kv_events,
+    _labelled_place,
+    _page_hours,
     _page_place,
 )
 from citynews.normalize.eventschema import (
@@ -127,24 +131,41 @@ def _assign_links(
     return {i: href for i, (_, href) in chosen.items()}
 
 
+# How far from its event a deadline may stand and still choose among events by their day.
+_DEADLINE_REACH = 5000
+
+
 def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Candidate]) -> None:
-    """Give each "Anmeldung bis …" date to the nearest event in the text that starts later."""
+    """Give each "Anmeldung bis …" date to the first event after it among those nearby.
+
+    One registers for what comes next: "Anmeldeschluss 9. August" under a competition on
+    7 September and its prize concert on 22 September belongs to the competition, even when
+    the concert's line stands closer. Without an event nearby, the nearest later one gets it.
+    """
     if not candidates:
         return
     for position, day in deadline_dates(page.text, find_dates(page.text, reference=reference)):
         later = [
-            (abs(c.position - position), i)
+            (_day(c.event.start), abs(c.position - position), i)
             for i, c in enumerate(candidates)
             if _day(c.event.start) >= day and c.event.registration_deadline is None
         ]
         if later:
-            i = min(later)[1]
+            near = [entry for entry in later if entry[1] <= _DEADLINE_REACH]
+            i = min(near)[2] if near else min(later, key=lambda entry: entry[1])[2]
             event = replace(candidates[i].event, registration_deadline=day)
             candidates[i] = replace(candidates[i], event=event)
 
 
 _CONTACT_LABEL = re.compile(
     r"\b(?:Post(?:adresse|anschrift)|Anschrift|Kontakt(?:adresse)?|Rechnungsadresse)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+# The heading of a contact box, a line or three above its address.
+_CONTACT_HEADING = re.compile(
+    r"(?:Kontakt|Veranstalter(?:in)?|Ansprechpartner(?:in)?|Herausgeber(?:in)?|Impressum"
+    r"|Post(?:adresse|anschrift)|Anschrift)\b\W*$",
     re.IGNORECASE,
 )
 
@@ -157,8 +178,59 @@ def _page_address(text: str) -> tuple[str | None, str | None, str | None, bool] 
     address = found[0]
     if _CONTACT_LABEL.search(text, max(0, address.span[0] - 40), address.span[0]):
         return None  # "Postadresse: Goethestraße 10, …" is where to write, not where to go
+    above = text[max(0, address.span[0] - 160) : address.span[0]].split("\n")[-4:-1]
+    if any(_CONTACT_HEADING.match(line.strip()) for line in above):
+        return None  # a contact box ("Kontakt", "Veranstalterin", name, street) is no venue
     venue = find_venue(text[max(0, address.span[0] - 120) : address.span[1]])
     return venue, address.text.replace("\n", " ").replace(" ,", ","), address.town, False
+
+
+def _field_texts(page: Page, kind: str) -> list[str]:
+    """The values of the page's labelled fields (:mod:`citynews.normalize.eventlabelled`)."""
+    return [n["text"] for n in page.jsonld if isinstance(n, dict) and n.get("_source") == kind]
+
+
+def _field_place(page: Page) -> tuple[str | None, str | None, str | None, bool] | None:
+    """The page's one labelled venue field, if it has just one."""
+    texts = _field_texts(page, "venue-field")
+    return _labelled_place(texts[0]) if len(texts) == 1 else None
+
+
+def _field_events(page: Page, reference: date | None) -> list[Event]:
+    """The dates of the page's one labelled date field ("Veranstaltungstermin/e"), as events
+    of the page's title at its labelled venue: for pages whose text names no date at all."""
+    texts = _field_texts(page, "date-field")
+    if len(texts) != 1 or not page.title:
+        return []
+    venue, address, town, online = _field_place(page) or (None, None, None, False)
+    events = []
+    for match in find_dates(texts[0], reference=reference):
+        event = _new_event(
+            page.title, (match.start, match.end, match.all_day), (venue, address, town), page.title
+        )
+        events.append(
+            replace(
+                event,
+                online=event.online or online,
+                provenance="text: the page's labelled date field",
+            )
+        )
+    return events
+
+
+def _with_field_venue(
+    events: list[Event], place: tuple[str | None, str | None, str | None, bool] | None
+) -> list[Event]:
+    """Structured events without a venue name take the labelled one (their address stays)."""
+    if place is None or place[0] is None:
+        return events
+    venue, address, town, _ = place
+    return [
+        e
+        if e.venue
+        else replace(e, venue=venue, address=e.address or address, place_name=e.place_name or town)
+        for e in events
+    ]
 
 
 def _line_of(text: str, pos: int) -> tuple[int, int]:
@@ -239,7 +311,8 @@ def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Can
             event = replace(cand.event, title=title, online=online, status=status)
             candidates[i] = replace(cand, event=event)
     candidates = [c for c in candidates if c.event.title]
-    _fill_place(candidates, _page_place(blocks) or _page_address(page.text))
+    _fill_place(candidates, _page_place(blocks) or _field_place(page) or _page_address(page.text))
+    _fill_hours(candidates, _page_hours(blocks))
     _assign_deadlines(page, reference, candidates)
     return candidates
 
@@ -278,7 +351,10 @@ def extract_events(
     structured = _structured(page)
     candidates = _text_candidates(page, reference, grid)
     if structured:
+        structured = _with_field_venue(structured, _field_place(page))
         return structured + _beyond_structured(structured, candidates)
+    if not candidates:
+        return _field_events(page, reference)
     urls = _assign_links(page, candidates, links)
     return [
         replace(c.event, registration_url=urls[i]) if i in urls else c.event

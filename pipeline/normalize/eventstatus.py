@@ -55,11 +55,19 @@ _SCHEMA_STATUS: dict[str, EventStatus] = {
 }
 # The few words before a date that make it a registration deadline.
 _DEADLINE_CUE = re.compile(
-    r"(?:Anmelde(?:schluss|frist|ende)|Anmeldung(?:en)?|Bewerbung\w*|bewerben|Registrierung"
+    r"(?:Anmelde(?:schlu(?:ss|ß)|frist|ende)|Anmeldung(?:en)?|Bewerbung\w*|bewerben|Registrierung"
     r"|anmelden|Teilnahme\w*|Antr(?:ag|äge)|beantrag\w*)\b[^.!?\n]{0,60}?$",
     re.IGNORECASE,
 )
-_BIS = re.compile(r"(?:\bbis\b|schluss|frist|ende)[^.!?\n]{0,25}$", re.IGNORECASE)
+_BIS = re.compile(r"(?:\bbis\b|schlu(?:ss|ß)|frist|ende)[^.!?\n]{0,25}$", re.IGNORECASE)
+# "… kann bis Freitag, den 21. Februar, um 15 Uhr beantragt werden": the verb after the date.
+_BIS_RIGHT_BEFORE = re.compile(
+    r"\bbis\s+(?:zum\s+|spätestens\s+|einschließlich\s+)?(?:[A-Z][a-z]+,?\s+(?:den\s+)?)?$"
+)
+_DEADLINE_VERB_AFTER = re.compile(
+    r"[^.!?\n]{0,50}?\b(?:beantragt|angemeldet|anmelden|eingereicht|einreichen|bewerben"
+    r"|registrieren|zurückgeschickt|eingegangen)\b"
+)
 
 
 def status_from_text(*texts: str | None) -> EventStatus:
@@ -82,7 +90,10 @@ def deadline_dates(text: str, dates: list[DateMatch]) -> list[tuple[int, date]]:
     found = []
     for match in dates:
         before = text[max(0, match.span[0] - 80) : match.span[0]]
-        if _DEADLINE_CUE.search(before) and _BIS.search(before):
+        cued = bool(_DEADLINE_CUE.search(before) and _BIS.search(before))
+        if not cued and _BIS_RIGHT_BEFORE.search(before):
+            cued = bool(_DEADLINE_VERB_AFTER.match(text, match.span[1], match.span[1] + 80))
+        if cued:
             day = match.start if not hasattr(match.start, "date") else match.start.date()
             found.append((match.span[0], day))
     return found

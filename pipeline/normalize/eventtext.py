@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from citynews.model import Page
-from citynews.normalize.address import parse_address
+from citynews.normalize.address import find_venue, named_venue, parse_address
 from citynews.normalize.dates import (
     DateMatch,
     TimeMatch,
     find_dates,
     find_times,
-    sentence_at,
 )
 from citynews.normalize.eventbase import (
     _AM_IN,
@@ -40,6 +40,7 @@ from citynews.normalize.eventfields import (
 )
 from citynews.normalize.eventruns import DailyRun, daily_run, run_event
 from citynews.normalize.relativedays import relative_days
+from citynews.normalize.sentences import sentence_at
 
 
 def _is_deadline(text: str, sentence_start: int, match: DateMatch) -> bool:
@@ -93,10 +94,15 @@ def _spot(text: str, match: DateMatch) -> _Spot:
     return _Spot(match, s_start, s_end, line_start, line_end, before, after)
 
 
+_END_LABEL = re.compile(r"(?:Ende|Enddatum|Endet|Bis)\s*:?$", re.IGNORECASE)
+
+
 def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date standing alone on its line: an event when the lines around it say so."""
     text, lines, match = scan.page.text, scan.lines, spot.match
     previous_line = _previous_line(text, lines, spot.line_start) or ""
+    if _END_LABEL.match(previous_line.lstrip(" \t-–•*·")):
+        return None  # "Ende\n07.06.2026, 18:00 Uhr" ends the event above, it starts none
     block = _block_after(text, lines, spot.line_end + 1)
     labelled = bool(_LABEL_CUE.match(previous_line))
     has_cue = (
@@ -113,7 +119,11 @@ def _bare_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
         title = _first_heading(text, lines, spot.line_end + 1)
     else:
         title = _heading_before(text, lines, spot.line_start)
-    event = _new_event(title, when, _place_from(block), block + " " + (title or ""))
+    venue, address, town = _place_from(block)
+    if venue is None and title:
+        # "Sommerfest am Schloss Neustadt" over a bare date line: the heading names the venue.
+        venue = find_venue(title)
+    event = _new_event(title, when, (venue, address, town), block + " " + (title or ""))
     return _Candidate(event, match.span[0], _strength(title))
 
 
@@ -152,6 +162,41 @@ def _next_sentence_times(scan: _Scan, end: int) -> list[TimeMatch]:
     return find_times(text[start:n_end])
 
 
+# "Sonntag, 19. Januar 2025, 11:15 Uhr, Gartensaal des Schlosses": the venue ends the line.
+_VENUE_AFTER_TIME = re.compile(
+    r"(?P<uhr>[^\n]{0,20}?\bUhr\b)?[,;:]?[ \t]*(?P<venue>[A-ZÄÖÜ][^\n.!?;:]{2,70})$"
+)
+
+
+# "beginnt um 14 Uhr und endet gegen 22 Uhr", "ab 19 Uhr, Ende ca. 22:30 Uhr": the end's hour.
+_END_HOUR = re.compile(
+    r"\b(?:bis|endet|Ende)\b(?:\s+(?:gegen|um|ca\.|etwa))*\s+(\d{1,2})(?:[:.](\d\d))?\s*Uhr\b"
+)
+# "öffnet am 6. Juni und läuft bis zum 8. Juni": the run's last day.
+_RUNS_UNTIL = re.compile(
+    r"\b(?:läuft|laufen|dauert|dauern|geht|gehen|ist|sind)\s+(?:noch\s+)?(?:[\wäöüß]+\s+){0,2}?"
+    r"bis\s+(?:zum\s+|einschließlich\s+)?$"
+)
+
+
+def _open_end(
+    text: str, match: DateMatch, following: list[DateMatch], stop: int, when: tuple[Any, Any, bool]
+) -> tuple[Any, Any, bool]:
+    """An end the sentence gives apart from the date (up to ``stop``, the next date or the
+    sentence's end): a closing hour, or a run's last day."""
+    start, end, all_day = when
+    if end is not None:
+        return when
+    hour = None if all_day else _END_HOUR.search(text, match.span[1], stop)
+    if hour is not None and int(hour[1]) < 24:
+        close = datetime.combine(start.date(), time(int(hour[1]), int(hour[2] or 0)), start.tzinfo)
+        return start, close if close > start else close + timedelta(days=1), False
+    run = all_day and following and following[0].all_day
+    if run and _RUNS_UNTIL.search(text[max(match.span[1], stop - 60) : stop]):
+        return start, following[0].end or following[0].start, True
+    return when
+
+
 def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     """A date inside a sentence: an event when the sentence has an event cue."""
     text, match = scan.page.text, spot.match
@@ -172,8 +217,11 @@ def _sentence_candidate(scan: _Scan, spot: _Spot) -> _Candidate | None:
     times = find_times(text[match.span[1] : stop])
     if not times and match.all_day and not following:
         times = _next_sentence_times(scan, spot.s_end)
-    when = _combine(match, times)
+    when = _open_end(text, match, following, stop, _combine(match, times))
     place = _place_from(sentence, text[match.span[1] : spot.s_end])
+    after = _VENUE_AFTER_TIME.match(spot.after_on_line)
+    if place[0] is None and after and (after.group("uhr") or not match.all_day):
+        place = (named_venue(after.group("venue")), place[1], place[2])
     title, weak = _sentence_title(scan, spot, sentence, place[2])
     strength = min(_strength(title), 1) if weak else _strength(title)
     return _Candidate(_new_event(title, when, place, sentence), match.span[0], strength)
