@@ -31,6 +31,11 @@ def normalizer() -> Normalizer:
         ),
         ("Sie können sich bis zum 6. März 2026 per E-Mail anmelden.", date(2026, 3, 6)),
         ("Beiträge müssen bis 6. März 2026 eingereicht werden.", date(2026, 3, 6)),
+        ("Bitte melden Sie sich bis zum 6. März 2026 an.", date(2026, 3, 6)),
+        ("Meldet euch bis 6. März 2026 im Jugendzentrum.", date(2026, 3, 6)),
+        ("Um Rückmeldung bis 6. März 2026 wird gebeten.", date(2026, 3, 6)),
+        # A report is no registration.
+        ("Wie die Polizei meldet, bleibt die Brücke bis 6. März 2026 gesperrt.", None),
         # "bis" ending a run, with no registration verb, is no deadline.
         ("Die Ausstellung läuft bis zum 6. März 2026 im Foyer.", None),
         ("Geöffnet bis Freitag, den 6. März 2026, dann geschlossen.", None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from citynews.model import Event, Page
 from citynews.normalize.address import find_addresses, find_venue
@@ -242,7 +242,36 @@ def _structured(page: Page) -> list[Event]:
     unique: dict[tuple[str, str], Event] = {}
     for event in _jsonld_events(page):
         unique.setdefault((str(event.start), " ".join(event.title.lower().split())), event)
-    return list(unique.values())
+    return _one_per_start(list(unique.values()))
+
+
+# Which kind of markup states an event most exactly: the page's own calendar entry first.
+_SOURCE_RANK = {"ical-link": 0, "ical": 1, "jsonld": 2, "microdata": 3, "hcalendar": 4}
+_GAPS = ("end", "venue", "address", "place_name", "registration_url", "registration_deadline")
+
+
+def _one_per_start(events: list[Event]) -> list[Event]:
+    """One event per start time across kinds of markup.
+
+    A page may state its event twice, as a calendar file and as JSON-LD, with titles worded
+    apart ("Gründerabend" / "Gründerabend im Technologiezentrum"); the same minute from two
+    kinds is one event. The more exact kind wins and the other fills its empty fields. Events
+    of one kind at the same start stay apart (two rooms of a programme).
+    """
+    kept: dict[str, int] = {}
+    out: list[tuple[int, Event]] = []  # (position on the page, event)
+    ranked = sorted(enumerate(events), key=lambda p: _SOURCE_RANK.get(p[1].source, 9))
+    for position, event in ranked:
+        at = kept.get(str(event.start))
+        if at is None or out[at][1].source == event.source or not isinstance(event.start, datetime):
+            kept.setdefault(str(event.start), len(out))
+            out.append((position, event))
+            continue
+        first_at, first = out[at]
+        gaps = {f: getattr(event, f) for f in _GAPS if getattr(first, f) is None}
+        merged = replace(first, **{f: v for f, v in gaps.items() if v is not None})
+        out[at] = (min(first_at, position), merged)
+    return [event for _, event in sorted(out, key=lambda p: p[0])]
 
 
 def _same_time(a: Event, b: Event) -> bool:
@@ -331,6 +360,50 @@ def listing_events(page: Page, *, now: date | None = None, grid: str = "") -> li
     return _structured(page) + [c.event for c in candidates if c.event.title]
 
 
+def _registration_links(links: Sequence[tuple[str, str]]) -> list[str]:
+    return [
+        href
+        for anchor, href in links
+        if href and (_REGISTRATION_LINK.search(anchor) or _REGISTRATION_LINK.search(href))
+    ]
+
+
+def _with_text_registration(
+    page: Page,
+    structured: list[Event],
+    candidates: list[_Candidate],
+    links: Sequence[tuple[str, str]],
+    reference: date | None,
+) -> list[Event]:
+    """Registration link and deadline the text gives a structured event.
+
+    Event markup (JSON-LD, a calendar entry) seldom carries them, while the page shows
+    "Zur Anmeldung" and "Anmeldeschluss: …": a text event of the same time passes its own on;
+    a page about one event gives it its one registration link and its last deadline before it.
+    """
+    urls = _assign_links(page, candidates, links)
+    single = len({e.title for e in structured}) == 1
+    offered = _registration_links(links) if single else []
+    deadlines = (
+        deadline_dates(page.text, find_dates(page.text, reference=reference)) if single else []
+    )
+    completed = []
+    for event in structured:
+        same = [i for i, c in enumerate(candidates) if _same_time(c.event, event)]
+        url = next((urls[i] for i in same if i in urls), None) or next(iter(offered), None)
+        stated = [d for i in same if (d := candidates[i].event.registration_deadline)]
+        before = [day for _, day in deadlines if day <= _day(event.start)]
+        deadline = next(iter(stated), None) or max(before, default=None)
+        completed.append(
+            replace(
+                event,
+                registration_url=event.registration_url or url,
+                registration_deadline=event.registration_deadline or deadline,
+            )
+        )
+    return completed
+
+
 def extract_events(
     page: Page,
     *,
@@ -352,6 +425,7 @@ def extract_events(
     candidates = _text_candidates(page, reference, grid)
     if structured:
         structured = _with_field_venue(structured, _field_place(page))
+        structured = _with_text_registration(page, structured, candidates, links, reference)
         return structured + _beyond_structured(structured, candidates)
     if not candidates:
         return _field_events(page, reference)

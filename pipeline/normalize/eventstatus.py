@@ -56,7 +56,8 @@ _SCHEMA_STATUS: dict[str, EventStatus] = {
 # The few words before a date that make it a registration deadline.
 _DEADLINE_CUE = re.compile(
     r"(?:Anmelde(?:schlu(?:ss|ß)|frist|ende)|Anmeldung(?:en)?|Bewerbung\w*|bewerben|Registrierung"
-    r"|anmelden|Teilnahme\w*|Antr(?:ag|äge)|beantrag\w*)\b[^.!?\n]{0,60}?$",
+    r"|anmelden|Teilnahme\w*|Antr(?:ag|äge)|beantrag\w*|melden\s+(?:Sie|sich)|meldet\s+euch"
+    r"|Rückmeldung)\b[^.!?\n]{0,60}?$",
     re.IGNORECASE,
 )
 _BIS = re.compile(r"(?:\bbis\b|schlu(?:ss|ß)|frist|ende)[^.!?\n]{0,25}$", re.IGNORECASE)
