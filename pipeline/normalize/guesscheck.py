@@ -2,12 +2,14 @@
 
 htmldate reads dates from ``<time>`` elements, date-classed elements and the text. On event
 pages those hold the event's days: a Drupal ``date-recur-occurrences`` list, a "Nächste
-Termine" box, a run "19.10.2024 bis 02.03.2025". None of them dates the page.
+Termine" box, a run "19.10.2024 bis 02.03.2025", a sentence "Die Wahl findet am 23.02.2025
+statt". None of them dates the page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from lxml import etree
@@ -19,14 +21,25 @@ _BOX_DEPTH = 4
 # A range's other end: '10.11. bis', '8. bis' (the month follows once), '– 02.03.2025'.
 _RANGE_BEFORE = re.compile(r"\d{1,2}\.(?:\d{1,2}\.)?(?:\d{2,4})?\s*(?:bis|–|-)\s*$")
 _RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*\d{1,2}\.")
+# 'am 23.02.2025', 'Am Sonntag, den 23. Februar 2025': the day something happens on. A
+# byline writes the date on its own or after a cue ('Veröffentlicht am', 'Stand:').
+_ON_DAY = re.compile(r"\b[Aa]m\s+(?:[A-Z][a-z]+tag|Mittwoch|Sonnabend)?,?\s*(?:den\s+)?$")
+_CUE_BEFORE_AM = re.compile(
+    r"(?:ver(?:ö|oe)ffentlicht|erschienen|publiziert|erstellt|eingestellt|aktualisiert"
+    r"|ge(?:ä|ae)ndert|bearbeitet|geschrieben)\s+$",
+    re.IGNORECASE,
+)
 _MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September")
 _MONTHS += ("Oktober", "November", "Dezember")
 
 
 def guess_is_event_day(tree: etree._Element, day: date) -> bool:
-    """True when the page writes ``day`` only inside event-date boxes or only as a date range's
-    start or end: the day of an event or a run, not of publication."""
-    return _only_in_event_boxes(tree, day) or _only_in_ranges(_visible_text(tree), day)
+    """True when the page writes ``day`` only inside event-date boxes, only as a date range's
+    start or end, or only as the day something happens 'am': an event's day, not the page's."""
+    if _only_in_event_boxes(tree, day):
+        return True
+    text = _visible_text(tree)
+    return _only_in_ranges(text, day) or _only_on_day(text, day)
 
 
 def _forms(day: date) -> set[str]:
@@ -66,12 +79,25 @@ def _only_in_ranges(text: str, day: date) -> bool:
     return _all_in_ranges(text, _forms(day)) or _all_in_ranges(text, named)
 
 
+def _only_on_day(text: str, day: date) -> bool:
+    """Every form of ``day`` (with its year) follows 'am' and no publication cue precedes it."""
+    forms = _forms(day) | {f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"}
+    starts = [m.start() for m in _spots(text, forms)]
+    return bool(starts) and all(_said_on_day(text, start) for start in starts)
+
+
+def _said_on_day(text: str, start: int) -> bool:
+    on = _ON_DAY.search(text, max(0, start - 30), start)
+    return on is not None and not _CUE_BEFORE_AM.search(text, max(0, on.start() - 30), on.start())
+
+
+def _spots(text: str, forms: set[str]) -> Iterator[re.Match[str]]:
+    for form in forms:
+        yield from re.finditer(r"(?<!\d)" + re.escape(form) + r"(?!\d)", text)
+
+
 def _all_in_ranges(text: str, forms: set[str]) -> bool:
-    spots = [
-        (m.start(), m.end())
-        for form in forms
-        for m in re.finditer(r"(?<!\d)" + re.escape(form) + r"(?!\d)", text)
-    ]
+    spots = [(m.start(), m.end()) for m in _spots(text, forms)]
     return bool(spots) and all(
         _RANGE_BEFORE.search(text, max(0, start - 20), start) or _RANGE_AFTER.match(text, end)
         for start, end in spots

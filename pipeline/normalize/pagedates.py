@@ -174,6 +174,7 @@ class _Candidate:
     source: str
     modified: bool = False
     weak: bool = False
+    issue: bool = False  # a print issue's date ('Ausgabe vom 26.04.2024')
 
 
 _ITEMPROP_DATE = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
@@ -223,6 +224,11 @@ _MODIFIED_CUE = re.compile(
     r"(?:stand|aktualisiert|ge(?:ä|ae)ndert|update[d]?|zuletzt\s+bearbeitet|letzte\s+(?:ä|ae)nderung"
     r"|last\s+modified|modified)\W{0,6}(?:am|on|:)?\W{0,3}$",
     re.IGNORECASE,
+)
+# A newspaper's print issue: the article went online before (often the evening before) the
+# paper came out, so a declared publication date wins over the issue's date.
+_ISSUE_CUE = re.compile(
+    r"(?:ausgabe|printausgabe|druckausgabe|zeitung|heft)\s+(?:vom|von)\W{0,3}$", re.IGNORECASE
 )
 _EVENT_CUE = re.compile(
     r"(?:termin|veranstaltung|beginn|wann|zeit|einlass|start|ende|frist|anmeldeschluss|bis|ab)"
@@ -301,7 +307,8 @@ def _visible_dates(
         # Press-release dateline: "Karlsruhe, (12.11.2021). Traditionell …"
         dateline = _DATELINE.match(before_line) is not None and _DATELINE_END.match(after_line)
         if _PUBLISHED_CUE.search(before) or standalone or bracketed or dateline:
-            published.append((lo + start, _Candidate(found.start, "text")))
+            issue = _ISSUE_CUE.search(before) is not None
+            published.append((lo + start, _Candidate(found.start, "text", issue=issue)))
     if not published:
         return None, modified
     published.sort(key=lambda p: p[0])
@@ -367,6 +374,8 @@ def page_dates(
     guess = kind != "event"
     visible, visible_modified = _visible_dates(tree, title, cued_only=not guess)
     modified = modified or visible_modified
+    if visible is not None and visible.issue and any(not c.modified for c in structured):
+        visible = None
     if visible is not None:
         # The date the page shows its readers is the one they expect in the feed; markup
         # agreeing on that day supplies the time of day and the provenance.
