@@ -110,6 +110,18 @@ COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
 PARTNER_NOUNS = word_set(
     "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
 )
+# A project's partners: 'kooperieren mit dem Landkreis Gifhorn' (a prefix of the verb or noun).
+COOPERATION_WORDS = word_set("kooperier Kooperation Partnerschaft Städtepartnerschaft")
+# Associations of municipalities named after one member: 'Samtgemeinde Brome' is not Brome.
+ASSOCIATION_NOUNS = word_set(
+    "Samtgemeinde Verbandsgemeinde Verwaltungsgemeinschaft Verwaltungsverband "
+    "Gemeindeverwaltungsverband Amt"
+)
+# Offices introduced with their holder: 'der Landrat des Kreises Ahrweiler, Jürgen Pföhler'.
+OFFICE_NOUNS = word_set(
+    "Landrat Landrätin Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin "
+    "Stadtdirektor Stadtdirektorin Kreisdirektor Kreisdirektorin Beigeordnete Beigeordneter"
+)
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
 FIRST_NAMES = word_set("""

@@ -1,0 +1,113 @@
+"""Mentions of a town that are not about the town: a partner, a joint district, an
+association of municipalities, a person's office or employer.
+
+Each rule reads the words right before (or around) a mention; what it drops was named for
+something else the page talks about, so the town is not one of the page's places.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citynews.normalize.placematch import Mention
+from citynews.normalize.placewords import (
+    ASSOCIATION_NOUNS,
+    COOPERATION_WORDS,
+    DETERMINERS,
+    LIST_JOINERS,
+    OFFICE_NOUNS,
+    PARTNER_NOUNS,
+)
+
+
+def about_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that may name a place the page is about."""
+    kept = _without_partners(text, mentions)
+    return [m for m in kept if not _aside(text, m)]
+
+
+def _aside(text: str, m: Mention) -> bool:
+    return _paired(text, m) or _association(m) or _affiliation(text, m) or _office_holder(text, m)
+
+
+_PAIR_OPEN = re.compile(r"[(„\"“]\s*$")
+_PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
+
+
+def _paired(text: str, m: Mention) -> bool:
+    """'(Celle-Uelzen)', '„Gifhorn – Peine“': a pair of towns in brackets or quotes names
+    an electoral district, a route or a partnership, not a place the page is about."""
+    return bool(
+        _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)
+    )
+
+
+def _association(m: Mention) -> bool:
+    """'Samtgemeinde Brome', 'Verbandsgemeinde Wittlich-Land': an association of several
+    municipalities that carries one member's name is not that municipality."""
+    return bool(m.prev) and m.prev[-1] in ASSOCIATION_NOUNS
+
+
+_PARTNER_INTRO = re.compile(
+    r"\b(?:mit\s+den|neben\s+\w+\s+(?:den|die))\s+(?:"
+    + "|".join(sorted(PARTNER_NOUNS))
+    + r")\s*$"
+    # 'kooperieren mit dem Landkreis Gifhorn', 'eine Partnerschaft mit der Stadt Celle'
+    + r"|\b(?:"
+    + "|".join(sorted(COOPERATION_WORDS))
+    + r")\w*\s+mit\s+(?:dem|der|den)?\s*(?:Stadt|Gemeinde|Kommune|Landkreis|Kreis)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_partners(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop the towns listed after 'mit den Städten' or 'kooperieren mit': a project's
+    partners, not its places.
+
+    The list goes on over 'und', 'sowie' and commas ('mit den Städten Solingen, Remscheid und
+    Kassel'); 'in den Städten Halle und Leipzig' names places and stays.
+    """
+    partner_ends: set[int] = set()
+    kept = []
+    for m in mentions:
+        listed = bool(m.prev) and m.prev[-1] in LIST_JOINERS
+        if _PARTNER_INTRO.search(text, max(0, m.start - 50), m.start) or (
+            listed and m.before_joiner_end in partner_ends
+        ):
+            partner_ends.add(m.end)
+            continue
+        kept.append(m)
+    return kept
+
+
+_NAME = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+# A first name, not an article opening a noun phrase ('Der Zuschuss von der Stadt …').
+_FIRST = r"(?!(?:" + "|".join(sorted(w.title() for w in DETERMINERS)) + r")\b)" + _NAME
+# ', Anna Berger von der Stadt Celle', '(Jan Noll vom Landkreis …': a speaker and employer.
+_EMPLOYER = re.compile(
+    r"(?:^|[,;(:]|\bund|\bsowie)\s*(?:(?:Prof|Dr)\.\s*)*"
+    + _FIRST
+    + r"\s+"
+    + _NAME
+    + r"\s+(?:von\s+der|vom|aus\s+der)\s+(?:Stadt|Gemeinde|Stadtverwaltung|Kreisverwaltung)?\s*$"
+)
+
+
+def _affiliation(text: str, m: Mention) -> bool:
+    """A person introduced with the administration they work for."""
+    return _EMPLOYER.search(text, max(0, m.start - 80), m.start) is not None
+
+
+_OFFICE = re.compile(
+    r"\b(?:" + "|".join(sorted(OFFICE_NOUNS)) + r")\s+(?:des|der|von)\s+"
+    r"(?:(?:Land)?[Kk]reises|Stadt|Gemeinde)?\s*$"
+)
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:Prof|Dr)\.\s*)*" + _NAME + r"\s+" + _NAME + r"\b")
+
+
+def _office_holder(text: str, m: Mention) -> bool:
+    """'Der Landrat des Kreises Ahrweiler, Jürgen Pföhler, …': the name of an office its holder
+    is introduced with; the sentence is about the person."""
+    return bool(
+        _OFFICE.search(text, max(0, m.start - 50), m.start) and _APPOSITION.match(text, m.end)
+    )

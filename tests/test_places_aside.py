@@ -1,0 +1,143 @@
+"""Mentions of a town that are about something else, city-states in lists of Länder, and the
+publisher's town of a page that names no place. Snippets written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from citynews.normalize.document import Normalizer
+from citynews.normalize.extract import parse_html
+from citynews.normalize.gazetteer import Gazetteer, load_gazetteer
+from citynews.normalize.placepublisher import publisher_place, publisher_town
+from citynews.normalize.places import find_places
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return load_gazetteer()
+
+
+def names(text: str, gaz: Gazetteer) -> list[str]:
+    return [p.name for p in find_places(text, gazetteer=gaz) if p.kind != "state"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An association of municipalities carries one member's name.
+        ("Zum Wahlkreis gehört auch die Samtgemeinde Hankensbüttel.", []),
+        ("Die Verbandsgemeinde Bernkastel-Kues lädt ein, in Trier zu feiern.", ["Trier"]),
+        ("Das Amt Büchen und die Stadt Mölln planen einen Radweg.", ["Mölln"]),
+        # The member itself, named as a town, stays.
+        ("In Hankensbüttel öffnet ein neuer Bäcker.", ["Hankensbüttel"]),
+        # A joint region written with a slash: the first town stays, the second is its partner.
+        ("Wir suchen Spieler in der Region Celle/Uelzen für unser Team.", ["Celle"]),
+        ("Die Strecke Celle / Uelzen wird gesperrt.", ["Celle", "Uelzen"]),
+        # Partners of a cooperation are not the page's places.
+        ("Die Stadt Goslar kooperiert mit dem Landkreis Peine beim Bürgerportal.", ["Goslar"]),
+        ("Eine Partnerschaft mit der Stadt Lingen ist geplant, sagte man in Meppen.", ["Meppen"]),
+        # A speaker introduced with the administration they work for.
+        (
+            "Auf dem Podium in Erfurt: Ina Kowalski von der Stadt Jena, Paul Kern vom Land.",
+            ["Erfurt"],
+        ),
+        ("Der Zuschuss von der Stadt Jena deckt die Kosten.", ["Jena"]),
+        # An office introduced with its holder: the sentence is about the person.
+        ("Der Landrat des Kreises Kleve, Otto Brandt (SPD), trat zurück.", []),
+        ("Der Bürgermeister der Stadt Xanten, Jan Kolb, eröffnete das Fest in Wesel.", ["Wesel"]),
+        # Without a name after it the office's town is the subject.
+        ("Der Bürgermeister der Stadt Xanten eröffnete das Fest.", ["Xanten"]),
+    ],
+)
+def test_mentions_about_something_else(gaz: Gazetteer, text: str, expected: list[str]) -> None:
+    assert names(text, gaz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # Between two Länder a city-state's name is the Land.
+        ("Wahlen 2027: Saarland, Bremen, Hessen und Bayern.", {"Bremen": "state"}),
+        (
+            "| 10.05. | Thüringen | Landtag |\n| 17.05. | Hamburg | Bürgerschaft |\n"
+            "| 24.05. | Sachsen |",
+            {"Hamburg": "state"},
+        ),
+        # Next to one Land, or among towns, it is the city.
+        ("Der Zug fährt von Berlin nach Brandenburg an der Havel.", {"Berlin": "municipality"}),
+        ("Zwischen Hamburg und Niedersachsen fahren mehr Busse.", {"Hamburg": "municipality"}),
+        ("Kiel, Bremen und Rostock bauen Häfen aus.", {"Bremen": "municipality"}),
+    ],
+)
+def test_city_state_in_a_list_of_states(gaz: Gazetteer, text: str, kinds: dict) -> None:
+    found = {p.name: p.kind for p in find_places(text, gazetteer=gaz)}
+    assert {name: found.get(name) for name in kinds} == kinds
+
+
+def _page(main: str, footer: str) -> str:
+    return (
+        "<html><head><title>Übersicht</title></head><body><main><h1>Übersicht</h1>"
+        f"{main}</main>{footer}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("footer", "town"),
+    [
+        ("<footer><p>Stadtverwaltung<br>Marktplatz 1<br>99084 Erfurt</p></footer>", "99084 Erfurt"),
+        (
+            '<div class="footer-address">Rathausstr. 2, 06108 Halle (Saale)</div>',
+            "06108 Halle (Saale)",
+        ),
+        (
+            '<section id="kontakt"><span>Am Markt 5</span><span>17489 Greifswald</span></section>',
+            "17489 Greifswald",
+        ),
+        ("<address>Kirchplatz 3<br>60311 Frankfurt am Main</address>", "60311 Frankfurt am Main"),
+        # Address blocks only: a postcode elsewhere, a phone number, no postcode at all.
+        ("<div><p>Treffpunkt 04109 Leipzig</p></div>", None),
+        ("<footer><p>Telefon 03461 40000</p></footer>", None),
+        ("<footer><p>© 2026 Stadt</p></footer>", None),
+    ],
+)
+def test_publisher_town(footer: str, town: str | None) -> None:
+    assert publisher_town(parse_html(_page("<p>Text</p>", footer))) == town
+
+
+def test_publisher_place_resolves_the_municipality(gaz: Gazetteer) -> None:
+    tree = parse_html(_page("<p>Text</p>", "<footer>Markt 1, 06108 Halle (Saale)</footer>"))
+    place = publisher_place(tree, gazetteer=gaz)
+    assert place is not None
+    assert (place.ags, place.role) == ("15002000", "source-home")
+
+
+_OVERVIEW = (
+    "<ul><li><a href='/a'>Konzert im Park</a></li><li><a href='/b'>Lesung am Abend</a></li>"
+    "<li><a href='/c'>Ausstellung der Schulen</a></li></ul>"
+    "<p>Hier finden Sie alle Angebote unseres Kulturamts auf einen Blick.</p>"
+)
+_FOOTER = '<footer><div class="address">Stadt<br>Markt 1<br>39104 Magdeburg</div></footer>'
+
+
+@pytest.mark.parametrize(
+    ("main", "home_region", "expected"),
+    [
+        # No place in the text: the publisher's town.
+        (_OVERVIEW, None, [("Magdeburg", "source-home")]),
+        # A town in the text: that one, not the publisher's.
+        (
+            _OVERVIEW + "<p>Das Kulturamt lädt nach Wernigerode ein.</p>",
+            None,
+            [("Wernigerode", "mentioned")],
+        ),
+        # A configured home region says it already.
+        (_OVERVIEW, "15002", [("Halle (Saale)", "source-home")]),
+    ],
+)
+def test_page_without_places_gets_its_publishers_town(
+    main: str, home_region: str | None, expected: list[tuple[str, str]]
+) -> None:
+    doc = Normalizer()(
+        _page(main, _FOOTER), "https://kultur.example/angebote", home_region=home_region
+    )
+    assert [(p.name, p.role) for p in doc.places] == expected
