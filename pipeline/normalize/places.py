@@ -18,7 +18,7 @@ from citynews.model import Place, PlaceRole
 from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
 from citynews.normalize.placeaside import about_places
 from citynews.normalize.placematch import Matcher, Mention, name_matcher, prepare
-from citynews.normalize.placesubject import far_namesakes
+from citynews.normalize.placesubject import far_namesakes, passing_mentions
 from citynews.normalize.placewords import (
     BIG_CITY,
     CLUB_WORDS,
@@ -254,8 +254,10 @@ def find_places(
             short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
-    far = far_namesakes(found, counts, short_aliases, home_region)
-    return [place for ags, place in found.items() if ags not in far]
+    dropped = far_namesakes(found, counts, short_aliases, home_region) | passing_mentions(
+        found, counts
+    )
+    return [place for ags, place in found.items() if ags not in dropped]
 
 
 _STATE_LIST_GAP = 80  # characters between neighbours of a list or table of states

@@ -157,6 +157,7 @@ STRONG_WORDS = word_set("""
 TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place context
 SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
 SUBJECT_MENTIONS = 3  # a page names its subject town at least this often
+PASSING_SUBJECT = 10  # on a page naming a town this often, others named once are in passing
 NAMESAKE_KM = 75  # a small town farther from the subject town is a Stadtteil's namesake
 METROPOLIS = 1_000_000  # a city this large has Bezirke named like villages elsewhere
 BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
