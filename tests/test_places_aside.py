@@ -141,3 +141,35 @@ def test_page_without_places_gets_its_publishers_town(
         _page(main, _FOOTER), "https://kultur.example/angebote", home_region=home_region
     )
     assert [(p.name, p.role) for p in doc.places] == expected
+
+
+_STORY = (
+    "Der Stadtrat von Bautzen hat am Abend den Haushalt beschlossen. Die Mehrheit war knapp, "
+    "die Debatte dauerte vier Stunden und endete mit einem Kompromiss zur Schulsanierung."
+)
+_LONG = (
+    "Im Anschluss beriet der Rat über die Sanierung der Turnhalle, die seit Jahren geplant "
+    "ist; die Kosten sollen sich Kreis und Stadt teilen, sagte die Sprecherin in Kamenz."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Teaser titles after a related-articles heading belong to other articles.
+        (
+            f"{_STORY}\n\nLesen Sie auch:\n\nNeues Bad in Görlitz eröffnet\n\nZittau spart",
+            ["Bautzen"],
+        ),
+        (f"{_STORY}\nMehr zum Thema\n- Haushalt in Görlitz\n- Streit in Zittau", ["Bautzen"]),
+        (f"{_STORY}\n\nWeitere Artikel\nGörlitz: Brücke gesperrt", ["Bautzen"]),
+        # After the list the story goes on: a long line is body text again.
+        (f"{_STORY}\n\nAuch interessant\n\n- Brücke in Görlitz\n\n{_LONG}", ["Bautzen", "Kamenz"]),
+        # The words inside a sentence are no heading.
+        (f"{_STORY} Lesen Sie auch, was Görlitz plant.", ["Bautzen", "Görlitz"]),
+    ],
+)
+def test_related_articles_are_not_the_pages_places(
+    gaz: Gazetteer, text: str, expected: list[str]
+) -> None:
+    assert names(text, gaz) == expected

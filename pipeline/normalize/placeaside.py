@@ -17,6 +17,7 @@ from citynews.normalize.placewords import (
     LIST_JOINERS,
     OFFICE_NOUNS,
     PARTNER_NOUNS,
+    RELATED_HEADINGS,
 )
 
 
@@ -111,3 +112,32 @@ def _office_holder(text: str, m: Mention) -> bool:
     return bool(
         _OFFICE.search(text, max(0, m.start - 50), m.start) and _APPOSITION.match(text, m.end)
     )
+
+
+# A heading line that opens a list of other articles ('Lesen Sie auch:', 'Mehr zum Thema').
+_RELATED_HEADING = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:" + "|".join(RELATED_HEADINGS) + r")[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TEASER_LINE = 160  # a longer line is body text again: the list of other articles has ended
+
+
+def without_related(text: str) -> str:
+    """``text`` with the lists of other articles blanked out (same length, so offsets hold).
+
+    News pages put 'Lesen Sie auch:' and a few teaser titles into the article; the towns in
+    those titles belong to other articles. The list runs over short lines after its heading.
+    """
+    if _RELATED_HEADING.search(text) is None:
+        return text
+    chars = list(text)
+    for heading in _RELATED_HEADING.finditer(text):
+        end = heading.end()
+        while end < len(text):
+            stop = text.find("\n", end + 1)
+            stop = len(text) if stop == -1 else stop
+            if len(text[end:stop].strip()) > _TEASER_LINE:
+                break
+            end = stop
+        chars[heading.start() : end] = " " * (end - heading.start())
+    return "".join(chars)

@@ -16,7 +16,7 @@ from itertools import islice
 
 from citynews.model import Place, PlaceRole
 from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
-from citynews.normalize.placeaside import about_places
+from citynews.normalize.placeaside import about_places, without_related
 from citynews.normalize.placematch import Matcher, Mention, name_matcher, prepare
 from citynews.normalize.placesubject import far_namesakes, passing_mentions
 from citynews.normalize.placewords import (
@@ -211,7 +211,7 @@ def find_places(
 ) -> list[Place]:
     """Places mentioned in title and text, one per AGS, in order of first mention."""
     gaz = gazetteer or load_gazetteer()
-    combined = f"{title}\n{text}" if title else text
+    combined = without_related(f"{title}\n{text}" if title else text)
     mentions = [m for m in _scan(combined, name_matcher(gaz)) if not _blocked(m)]
     mentions = about_places(combined, mentions)
 

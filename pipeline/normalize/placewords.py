@@ -122,6 +122,19 @@ OFFICE_NOUNS = word_set(
     "Landrat Landrätin Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin "
     "Stadtdirektor Stadtdirektorin Kreisdirektor Kreisdirektorin Beigeordnete Beigeordneter"
 )
+# Headings of the lists of other articles inside a news text (regular expressions).
+RELATED_HEADINGS = (
+    r"Lesen Sie (?:auch|mehr)",
+    r"Mehr (?:zum|zu diesem) Thema",
+    r"Mehr dazu",
+    r"Das könnte (?:Sie|dich) auch interessieren",
+    r"(?:Auch|Ebenfalls) interessant",
+    r"(?:Weitere|Ähnliche|Verwandte) (?:Artikel|Meldungen|Nachrichten|Beiträge|Themen)",
+    r"(?:Zum )?Weiterlesen",
+    r"Passend (?:zum Thema|dazu)",
+    r"Empfehlungen der Redaktion",
+    r"Meistgelesen",
+)
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
 FIRST_NAMES = word_set("""
