@@ -3,11 +3,17 @@ publisher's town of a page that names no place. Snippets written for this test."
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citynews.normalize.document import Normalizer
 from citynews.normalize.extract import parse_html
 from citynews.normalize.gazetteer import Gazetteer, load_gazetteer
+from citynews.normalize.placeaside import without_related
 from citynews.normalize.placepublisher import publisher_place, publisher_town
 from citynews.normalize.places import find_places
 
@@ -173,3 +179,27 @@ def test_related_articles_are_not_the_pages_places(
     gaz: Gazetteer, text: str, expected: list[str]
 ) -> None:
     assert names(text, gaz) == expected
+
+
+_HEADINGS = st.sampled_from(["Lesen Sie auch:", "Mehr zum Thema", "Weiterlesen", "Bautzen"])
+
+
+@given(st.lists(st.one_of(_HEADINGS, st.text(max_size=200)), max_size=8))
+def test_blanking_related_lists_keeps_offsets(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    blanked = without_related(text)
+    assert len(blanked) == len(text)
+    assert all(b == a or b == " " for a, b in zip(text, blanked, strict=True))
+
+
+_FOOTER_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"), max_size=300
+)
+
+
+@given(_FOOTER_TEXT)
+def test_publisher_town_of_any_footer(footer_text: str) -> None:
+    markup = f"<html><body><footer><p>{escape(footer_text)}</p></footer></body></html>"
+    town = publisher_town(parse_html(markup))
+    said = town and re.search(re.escape(town[:5]) + r"\s+" + re.escape(town[6:]), footer_text)
+    assert town is None or (town[:5].isdigit() and said)
