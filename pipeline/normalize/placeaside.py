@@ -114,10 +114,11 @@ def _office_holder(text: str, m: Mention) -> bool:
     )
 
 
-# A heading line that opens a list of other articles ('Lesen Sie auch:', 'Mehr zum Thema').
+# A heading line that opens a list of other articles ('Lesen Sie auch:', 'Mehr zum Thema'),
+# with the line break before it: a literal first character lets the search skip ahead fast.
 _RELATED_HEADING = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?(?:" + "|".join(RELATED_HEADINGS) + r")[ \t]*:?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"\n[ \t]*(?:[-*•][ \t]*)?(?:" + "|".join(RELATED_HEADINGS) + r")[ \t]*:?[ \t]*(?=\n|$)",
+    re.IGNORECASE,
 )
 _TEASER_LINE = 160  # a longer line is body text again: the list of other articles has ended
 
@@ -128,16 +129,17 @@ def without_related(text: str) -> str:
     News pages put 'Lesen Sie auch:' and a few teaser titles into the article; the towns in
     those titles belong to other articles. The list runs over short lines after its heading.
     """
-    if _RELATED_HEADING.search(text) is None:
+    probe = "\n" + text  # the first line may be a heading too; offsets in probe are one more
+    if _RELATED_HEADING.search(probe) is None:
         return text
     chars = list(text)
-    for heading in _RELATED_HEADING.finditer(text):
-        end = heading.end()
+    for heading in _RELATED_HEADING.finditer(probe):
+        start, end = heading.start(), heading.end() - 1
         while end < len(text):
             stop = text.find("\n", end + 1)
             stop = len(text) if stop == -1 else stop
             if len(text[end:stop].strip()) > _TEASER_LINE:
                 break
             end = stop
-        chars[heading.start() : end] = " " * (end - heading.start())
+        chars[start:end] = " " * (end - start)
     return "".join(chars)
