@@ -53,6 +53,13 @@ def names(text: str, gaz: Gazetteer) -> list[str]:
         ("Der Bürgermeister der Stadt Xanten, Jan Kolb, eröffnete das Fest in Wesel.", ["Wesel"]),
         # Without a name after it the office's town is the subject.
         ("Der Bürgermeister der Stadt Xanten eröffnete das Fest.", ["Xanten"]),
+        # A part of the page's town named like a municipality elsewhere.
+        ("In Kassel bekommt der Ortsteil Hattorf einen Spielplatz.", ["Kassel"]),
+        ("Die Stadtteile Sülfeld und Ehmen von Wolfsburg wachsen.", ["Wolfsburg"]),
+        ("Im Stadtteil Halle-Neustadt wird gebaut.", ["Halle (Saale)"]),
+        # An authority named after its seat: a police report's sender, a court.
+        ("Polizeiinspektion Celle: Unfall in Wietze", ["Wietze"]),
+        ("Das Amtsgericht Lüneburg verhandelte den Fall aus Bleckede.", ["Bleckede"]),
     ],
 )
 def test_mentions_about_something_else(gaz: Gazetteer, text: str, expected: list[str]) -> None:

@@ -18,6 +18,8 @@ from citynews.normalize.placewords import (
     OFFICE_NOUNS,
     PARTNER_NOUNS,
     RELATED_HEADINGS,
+    TOWN_DISTRICTS,
+    TOWN_PART_NOUNS,
 )
 
 
@@ -61,9 +63,15 @@ _PARTNER_INTRO = re.compile(
 )
 
 
+def _town_part(m: Mention) -> bool:
+    """'im Ortsteil Hattorf', 'die Stadtteile Sülfeld und Ehmen': parts of the page's town
+    named like municipalities elsewhere ('Stadtteil Halle-Neustadt' is known: it stays)."""
+    return bool(m.prev) and m.prev[-1] in TOWN_PART_NOUNS and m.alias.text not in TOWN_DISTRICTS
+
+
 def _without_partners(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Drop the towns listed after 'mit den Städten' or 'kooperieren mit': a project's
-    partners, not its places.
+    """Drop the towns listed after 'mit den Städten' or 'kooperieren mit' (a project's
+    partners, not its places) and after 'die Ortsteile' (parts of the page's town).
 
     The list goes on over 'und', 'sowie' and commas ('mit den Städten Solingen, Remscheid und
     Kassel'); 'in den Städten Halle und Leipzig' names places and stays.
@@ -72,8 +80,10 @@ def _without_partners(text: str, mentions: list[Mention]) -> list[Mention]:
     kept = []
     for m in mentions:
         listed = bool(m.prev) and m.prev[-1] in LIST_JOINERS
-        if _PARTNER_INTRO.search(text, max(0, m.start - 50), m.start) or (
-            listed and m.before_joiner_end in partner_ends
+        if (
+            _PARTNER_INTRO.search(text, max(0, m.start - 50), m.start)
+            or _town_part(m)
+            or (listed and m.before_joiner_end in partner_ends)
         ):
             partner_ends.add(m.end)
             continue

@@ -98,7 +98,11 @@ CLUB_WORDS = word_set(
 # organisations a page mentions, not places it is about. (A university's town is: 'die
 # Universität Trier begleitet das Programm' is about Trier.)
 ORG_WORDS = word_set(
-    "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum"
+    "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum "
+    # Authorities named after their seat: a police report's sender, a court, a tax office.
+    "Polizeiinspektion Polizeidirektion Polizeipräsidium Polizeirevier Polizeikommissariat "
+    "Kreispolizeibehörde Amtsgericht Landgericht Oberlandesgericht Verwaltungsgericht "
+    "Sozialgericht Arbeitsgericht Staatsanwaltschaft Finanzamt Hauptzollamt Jobcenter"
 )
 # The same as the last part of a compound: 'Sparkassenstiftung Gifhorn', 'Bürgerstiftung Celle'.
 ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
@@ -109,6 +113,12 @@ COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
 # partners of a project, not its places.
 PARTNER_NOUNS = word_set(
     "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
+)
+# Parts of a town: 'im Ortsteil Hattorf' names a part of the page's town, not the
+# municipality Hattorf am Harz (unless the name is a known district of a big city).
+TOWN_PART_NOUNS = word_set(
+    "Ortsteil Ortsteile Ortsteilen Stadtteil Stadtteile Stadtteilen Ortschaft Ortschaften "
+    "Stadtbezirk Stadtbezirke Stadtbezirken"
 )
 # A project's partners: 'kooperieren mit dem Landkreis Gifhorn' (a prefix of the verb or noun).
 COOPERATION_WORDS = word_set("kooperier Kooperation Partnerschaft Städtepartnerschaft")
