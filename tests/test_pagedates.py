@@ -46,3 +46,35 @@ def _page(head: str, byline: str) -> str:
 def test_publication_date_shown(head: str, byline: str, published: str) -> None:
     page = extract_page(_page(head, byline), URL)
     assert str(day_of(page.published)) == published
+
+
+_STORY = (
+    "<p>Nach zwei Jahren Bauzeit ist die neue Brücke über den Fluss für den Verkehr "
+    "freigegeben worden. Radfahrer und Fußgänger bekommen einen eigenen Weg.</p>"
+)
+
+
+def _bare(stamp: str) -> str:
+    return (
+        "<html><head><title>Neue Brücke eröffnet</title></head><body><article>"
+        f"<h1>Neue Brücke eröffnet</h1><p>{stamp}</p>{_STORY}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stamp", "published", "modified"),
+    [
+        # An explicit update stamp dates a change, not the publication: unknown stays null.
+        ("Zuletzt aktualisiert am 12.03.2025", None, "2025-03-12"),
+        ("Letzte Änderung: 12.03.2025", None, "2025-03-12"),
+        ("Aktualisiert: 12. März 2025", None, "2025-03-12"),
+        # News sites write "Stand" for the first publication: it stands in when alone.
+        ("Stand: 12.03.2025, 10:15 Uhr", "2025-03-12", "2025-03-12"),
+        # A publication date next to the update stamp wins.
+        ("Veröffentlicht am 10.03.2025, aktualisiert am 12.03.2025", "2025-03-10", "2025-03-12"),
+    ],
+)
+def test_update_stamps(stamp: str, published: str | None, modified: str) -> None:
+    page = extract_page(_bare(stamp), URL)
+    assert (str(day_of(page.published)) if page.published else None) == published
+    assert str(day_of(page.modified)) == modified
