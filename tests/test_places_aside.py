@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from citynews.model import Hints, Kind
 from citynews.normalize.document import Normalizer
-from citynews.normalize.extract import parse_html
 from citynews.normalize.gazetteer import Gazetteer, load_gazetteer
 from citynews.normalize.placeaside import without_related
 from citynews.normalize.placepublisher import publisher_place, publisher_town
@@ -114,12 +114,13 @@ def _page(main: str, footer: str) -> str:
     ],
 )
 def test_publisher_town(footer: str, town: str | None) -> None:
-    assert publisher_town(parse_html(_page("<p>Text</p>", footer))) == town
+    markup = _page("<p>Text</p>", footer)
+    assert publisher_town(markup) == town
 
 
 def test_publisher_place_resolves_the_municipality(gaz: Gazetteer) -> None:
-    tree = parse_html(_page("<p>Text</p>", "<footer>Markt 1, 06108 Halle (Saale)</footer>"))
-    place = publisher_place(tree, gazetteer=gaz)
+    markup = _page("<p>Text</p>", "<footer>Markt 1, 06108 Halle (Saale)</footer>")
+    place = publisher_place(markup, gazetteer=gaz)
     assert place is not None
     assert (place.ags, place.role) == ("15002000", "source-home")
 
@@ -133,25 +134,32 @@ _FOOTER = '<footer><div class="address">Stadt<br>Markt 1<br>39104 Magdeburg</div
 
 
 @pytest.mark.parametrize(
-    ("main", "home_region", "expected"),
+    ("main", "kind", "home_region", "expected"),
     [
-        # No place in the text: the publisher's town.
-        (_OVERVIEW, None, [("Magdeburg", "source-home")]),
+        # An event or listing page without a place in its text: the publisher's town.
+        (_OVERVIEW, "event", None, [("Magdeburg", "source-home")]),
+        (_OVERVIEW, "listing", None, [("Magdeburg", "source-home")]),
+        # A news article without one is about no town in particular.
+        (_OVERVIEW, "article", None, []),
         # A town in the text: that one, not the publisher's.
         (
             _OVERVIEW + "<p>Das Kulturamt lädt nach Wernigerode ein.</p>",
+            "event",
             None,
             [("Wernigerode", "mentioned")],
         ),
         # A configured home region says it already.
-        (_OVERVIEW, "15002", [("Halle (Saale)", "source-home")]),
+        (_OVERVIEW, "event", "15002", [("Halle (Saale)", "source-home")]),
     ],
 )
 def test_page_without_places_gets_its_publishers_town(
-    main: str, home_region: str | None, expected: list[tuple[str, str]]
+    main: str, kind: Kind, home_region: str | None, expected: list[tuple[str, str]]
 ) -> None:
     doc = Normalizer()(
-        _page(main, _FOOTER), "https://kultur.example/angebote", home_region=home_region
+        _page(main, _FOOTER),
+        "https://kultur.example/angebote",
+        home_region=home_region,
+        hints=Hints(kind=kind),
     )
     assert [(p.name, p.role) for p in doc.places] == expected
 
@@ -207,6 +215,6 @@ _FOOTER_TEXT = st.text(
 @given(_FOOTER_TEXT)
 def test_publisher_town_of_any_footer(footer_text: str) -> None:
     markup = f"<html><body><footer><p>{escape(footer_text)}</p></footer></body></html>"
-    town = publisher_town(parse_html(markup))
+    town = publisher_town(markup)
     said = town and re.search(re.escape(town[:5]) + r"\s+" + re.escape(town[6:]), footer_text)
     assert town is None or (town[:5].isdigit() and said)

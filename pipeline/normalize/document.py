@@ -91,9 +91,10 @@ class Normalizer:
             text_guess=text_guess,
             grid=grid,
         )
-        # A page that names no place at all is about its publisher's town (read only then).
-        if home_region is None and not doc.places:
-            publisher = publisher_place(tree, gazetteer=self.gazetteer)
+        # An event or listing page that names no place at all is about its publisher's town
+        # (read only then); a news article without one is about no town in particular.
+        if home_region is None and not doc.places and doc.kind != "article":
+            publisher = publisher_place(html, gazetteer=self.gazetteer)
             doc.places.extend([publisher] if publisher else [])
         return doc
 

@@ -9,7 +9,6 @@ statt". None of them dates the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 from lxml import etree
@@ -39,7 +38,13 @@ def guess_is_event_day(tree: etree._Element, day: date) -> bool:
     if _only_in_event_boxes(tree, day):
         return True
     text = _visible_text(tree)
-    return _only_in_ranges(text, day) or _only_on_day(text, day)
+    named = f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
+    spots = _spots(text, _forms(day) | {named})  # one pass over the text for every form
+    # Figures and words each on their own: a page may write the run in figures and the
+    # opening day in words.
+    figures = [m for m in spots if m.group() != named]
+    words = [m for m in spots if m.group() == named]
+    return _all_in_ranges(text, figures) or _all_in_ranges(text, words) or _all_on_day(text, spots)
 
 
 def _forms(day: date) -> set[str]:
@@ -72,18 +77,9 @@ def _visible_text(tree: etree._Element) -> str:
     return " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
 
 
-def _only_in_ranges(text: str, day: date) -> bool:
-    """Numeric forms and '23. Februar 2025' each on their own: a page may write the run in
-    figures and the opening day in words."""
-    named = {f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"}
-    return _all_in_ranges(text, _forms(day)) or _all_in_ranges(text, named)
-
-
-def _only_on_day(text: str, day: date) -> bool:
-    """Every form of ``day`` (with its year) follows 'am' and no publication cue precedes it."""
-    forms = _forms(day) | {f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"}
-    starts = [m.start() for m in _spots(text, forms)]
-    return bool(starts) and all(_said_on_day(text, start) for start in starts)
+def _all_on_day(text: str, spots: list[re.Match[str]]) -> bool:
+    """Every form of the day (with its year) follows 'am' and no publication cue precedes it."""
+    return bool(spots) and all(_said_on_day(text, m.start()) for m in spots)
 
 
 def _said_on_day(text: str, start: int) -> bool:
@@ -91,14 +87,14 @@ def _said_on_day(text: str, start: int) -> bool:
     return on is not None and not _CUE_BEFORE_AM.search(text, max(0, on.start() - 30), on.start())
 
 
-def _spots(text: str, forms: set[str]) -> Iterator[re.Match[str]]:
-    for form in forms:
-        yield from re.finditer(r"(?<!\d)" + re.escape(form) + r"(?!\d)", text)
+def _spots(text: str, forms: set[str]) -> list[re.Match[str]]:
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return list(re.finditer(rf"(?<!\d)(?:{pattern})(?!\d)", text))
 
 
-def _all_in_ranges(text: str, forms: set[str]) -> bool:
-    spots = [(m.start(), m.end()) for m in _spots(text, forms)]
+def _all_in_ranges(text: str, spots: list[re.Match[str]]) -> bool:
     return bool(spots) and all(
-        _RANGE_BEFORE.search(text, max(0, start - 20), start) or _RANGE_AFTER.match(text, end)
-        for start, end in spots
+        _RANGE_BEFORE.search(text, max(0, m.start() - 20), m.start())
+        or _RANGE_AFTER.match(text, m.end())
+        for m in spots
     )
