@@ -50,6 +50,10 @@ def _page(body: str) -> str:
         ("<p>Veröffentlicht am 14.05.2026</p><p>Die Sitzung ist am 14.05.2026.</p>", False),
         ("<p>Aktualisiert am 14. Mai 2026</p>", False),
         ("<p>14.05.2026</p><p>Der Markt öffnet am 14.05.2026.</p>", False),
+        # Bylines with 'am': after a writing cue, or with the clock time of posting.
+        ("<p>Gespeichert von redaktion am 14. Mai 2026 - 18:55</p>", False),
+        ("<p>Dieser Beitrag wurde am 14.05.2026 eingestellt.</p>", False),
+        ("<p>Jana Beck am 14. Mai 2026, 09:12</p>", False),
         # A day the page does not write at all is no event's day either.
         ("<p>Kein Datum hier.</p>", False),
         # A date in a script is not the visible text.

@@ -21,13 +21,16 @@ _BOX_DEPTH = 4
 _RANGE_BEFORE = re.compile(r"\d{1,2}\.(?:\d{1,2}\.)?(?:\d{2,4})?\s*(?:bis|–|-)\s*$")
 _RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*\d{1,2}\.")
 # 'am 23.02.2025', 'Am Sonntag, den 23. Februar 2025': the day something happens on. A
-# byline writes the date on its own or after a cue ('Veröffentlicht am', 'Stand:').
+# byline writes the date on its own, after a cue ('Veröffentlicht am', 'Dieser Artikel wurde
+# am', 'Gespeichert von … am') or with the clock time of posting ('am 7. Juli 2019 - 18:44').
 _ON_DAY = re.compile(r"\b[Aa]m\s+(?:[A-Z][a-z]+tag|Mittwoch|Sonnabend)?,?\s*(?:den\s+)?$")
 _CUE_BEFORE_AM = re.compile(
     r"(?:ver(?:ö|oe)ffentlicht|erschienen|publiziert|erstellt|eingestellt|aktualisiert"
-    r"|ge(?:ä|ae)ndert|bearbeitet|geschrieben)\s+$",
+    r"|ge(?:ä|ae)ndert|bearbeitet|geschrieben|verfasst|gespeichert|gepostet|eingetragen"
+    r"|wurde)\b",
     re.IGNORECASE,
 )
+_CLOCK_AFTER = re.compile(r"\s*(?:[-–|,/]\s*|um\s+)?\d{1,2}:\d{2}")
 _MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September")
 _MONTHS += ("Oktober", "November", "Dezember")
 
@@ -79,12 +82,14 @@ def _visible_text(tree: etree._Element) -> str:
 
 def _all_on_day(text: str, spots: list[re.Match[str]]) -> bool:
     """Every form of the day (with its year) follows 'am' and no publication cue precedes it."""
-    return bool(spots) and all(_said_on_day(text, m.start()) for m in spots)
+    return bool(spots) and all(_said_on_day(text, m) for m in spots)
 
 
-def _said_on_day(text: str, start: int) -> bool:
-    on = _ON_DAY.search(text, max(0, start - 30), start)
-    return on is not None and not _CUE_BEFORE_AM.search(text, max(0, on.start() - 30), on.start())
+def _said_on_day(text: str, spot: re.Match[str]) -> bool:
+    on = _ON_DAY.search(text, max(0, spot.start() - 30), spot.start())
+    if on is None or _CLOCK_AFTER.match(text, spot.end()):
+        return False
+    return not _CUE_BEFORE_AM.search(text, max(0, on.start() - 40), on.start())
 
 
 def _spots(text: str, forms: set[str]) -> list[re.Match[str]]:
