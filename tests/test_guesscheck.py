@@ -53,7 +53,10 @@ def _page(body: str) -> str:
         # Bylines with 'am': after a writing cue, or with the clock time of posting.
         ("<p>Gespeichert von redaktion am 14. Mai 2026 - 18:55</p>", False),
         ("<p>Dieser Beitrag wurde am 14.05.2026 eingestellt.</p>", False),
-        ("<p>Jana Beck am 14. Mai 2026, 09:12</p>", False),
+        ("<p>Jana Beck am 14. Mai 2026 | 09:12</p>", False),
+        ("<p>Von Jana Beck am 14.05.2026 um 09:12 Uhr</p>", False),
+        # An occasion's hour is no posting time.
+        ("<p>Vernissage am Donnerstag, 14. Mai 2026 um 11:00 Uhr</p>", True),
         # A day the page does not write at all is no event's day either.
         ("<p>Kein Datum hier.</p>", False),
         # A date in a script is not the visible text.

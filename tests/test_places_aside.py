@@ -60,6 +60,12 @@ def names(text: str, gaz: Gazetteer) -> list[str]:
         # An authority named after its seat: a police report's sender, a court.
         ("Polizeiinspektion Celle: Unfall in Wietze", ["Wietze"]),
         ("Das Amtsgericht Lüneburg verhandelte den Fall aus Bleckede.", ["Bleckede"]),
+        ("Die Agentur für Arbeit Hameln berät Schulabgänger in Bodenwerder.", ["Bodenwerder"]),
+        # Clubs: a club word before the town, or the founding year after it.
+        ("Bayer Leverkusen und Hannover 96 trennten sich in Bremen unentschieden.", ["Bremen"]),
+        ("Preußen Münster siegt in Mainz 2:1.", ["Mainz"]),
+        # A day or an hour after a town is a calendar line, not a club.
+        ("Celle 12. März, Gifhorn 10 Uhr, Uelzen 09:30 Uhr", ["Celle", "Gifhorn", "Uelzen"]),
     ],
 )
 def test_mentions_about_something_else(gaz: Gazetteer, text: str, expected: list[str]) -> None:

@@ -22,7 +22,7 @@ _RANGE_BEFORE = re.compile(r"\d{1,2}\.(?:\d{1,2}\.)?(?:\d{2,4})?\s*(?:bis|–|-)
 _RANGE_AFTER = re.compile(r"\s*(?:bis|–|-)\s*\d{1,2}\.")
 # 'am 23.02.2025', 'Am Sonntag, den 23. Februar 2025': the day something happens on. A
 # byline writes the date on its own, after a cue ('Veröffentlicht am', 'Dieser Artikel wurde
-# am', 'Gespeichert von … am') or with the clock time of posting ('am 7. Juli 2019 - 18:44').
+# am', 'Gespeichert von … am') or with the time of posting ('am 7. Juli 2019 - 18:44').
 _ON_DAY = re.compile(r"\b[Aa]m\s+(?:[A-Z][a-z]+tag|Mittwoch|Sonnabend)?,?\s*(?:den\s+)?$")
 _CUE_BEFORE_AM = re.compile(
     r"(?:ver(?:ö|oe)ffentlicht|erschienen|publiziert|erstellt|eingestellt|aktualisiert"
@@ -30,7 +30,10 @@ _CUE_BEFORE_AM = re.compile(
     r"|wurde)\b",
     re.IGNORECASE,
 )
-_CLOCK_AFTER = re.compile(r"\s*(?:[-–|,/]\s*|um\s+)?\d{1,2}:\d{2}")
+# An author's byline: 'Von Christian am 03.05.2013', a line that starts with 'Von'.
+_BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:Von|By|Autor|Autorin)\b")
+# The posting time after a dash or bar; 'um 11:00 Uhr' or ', 11:00 Uhr' is an occasion's hour.
+_CLOCK_AFTER = re.compile(r"\s*[-–|]\s*\d{1,2}:\d{2}")
 _MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September")
 _MONTHS += ("Oktober", "November", "Dezember")
 
@@ -89,7 +92,10 @@ def _said_on_day(text: str, spot: re.Match[str]) -> bool:
     on = _ON_DAY.search(text, max(0, spot.start() - 30), spot.start())
     if on is None or _CLOCK_AFTER.match(text, spot.end()):
         return False
-    return not _CUE_BEFORE_AM.search(text, max(0, on.start() - 40), on.start())
+    before = max(0, on.start() - 40)
+    return not (
+        _CUE_BEFORE_AM.search(text, before, on.start()) or _BYLINE.search(text, before, on.start())
+    )
 
 
 def _spots(text: str, forms: set[str]) -> list[re.Match[str]]:

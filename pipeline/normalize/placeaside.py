@@ -30,7 +30,18 @@ def about_places(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _aside(text: str, m: Mention) -> bool:
-    return _paired(text, m) or _association(m) or _affiliation(text, m) or _office_holder(text, m)
+    return (
+        _paired(text, m)
+        or _association(m)
+        or _affiliation(text, m)
+        or _office_holder(text, m)
+        or _CLUB_YEAR.match(text, m.end) is not None
+    )
+
+
+# A club's founding year after its town: 'Hannover 96', 'Mainz 05' (not a day or an hour of
+# a calendar line: '12. März', '12.03.', '10:30', '10 Uhr').
+_CLUB_YEAR = re.compile(r"[ \t]\d{2}\b(?![.:/]|,?\s*\d)(?![ \t]*Uhr)")
 
 
 _PAIR_OPEN = re.compile(r"[(„\"“]\s*$")

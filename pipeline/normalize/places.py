@@ -138,6 +138,7 @@ def _blocked(m: Mention) -> bool:
     """Streets, people and sports clubs carry place names without being about the place."""
     if m.next in STREET_WORDS:
         return True
+
     before = m.prev[-1] if m.prev else ""
     if before in PERSON_TITLES or before in FIRST_NAMES or before in CLUB_WORDS:
         return True

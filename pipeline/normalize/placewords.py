@@ -92,7 +92,7 @@ STREET_WORDS = word_set(
 PERSON_TITLES = word_set("Frau Herr Herrn Dr Prof Familie Minister Ministerin")
 CLUB_WORDS = word_set(
     "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
-    "SpVgg Dynamo Union Kickers Holstein"
+    "SpVgg Dynamo Union Kickers Holstein Bayer Preußen Alemannia Viktoria Germania"
 )
 # Institutions named after their seat: 'IHK Hannover', 'Sparkasse Celle' are
 # organisations a page mentions, not places it is about. (A university's town is: 'die
@@ -102,7 +102,9 @@ ORG_WORDS = word_set(
     # Authorities named after their seat: a police report's sender, a court, a tax office.
     "Polizeiinspektion Polizeidirektion Polizeipräsidium Polizeirevier Polizeikommissariat "
     "Kreispolizeibehörde Amtsgericht Landgericht Oberlandesgericht Verwaltungsgericht "
-    "Sozialgericht Arbeitsgericht Staatsanwaltschaft Finanzamt Hauptzollamt Jobcenter"
+    "Sozialgericht Arbeitsgericht Staatsanwaltschaft Finanzamt Hauptzollamt Jobcenter "
+    # 'Agentur für Arbeit Hameln', 'Deutsche Rentenversicherung Braunschweig-Hannover'
+    "Arbeit Rentenversicherung"
 )
 # The same as the last part of a compound: 'Sparkassenstiftung Gifhorn', 'Bürgerstiftung Celle'.
 ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
