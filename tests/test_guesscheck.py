@@ -43,6 +43,20 @@ def _page(body: str) -> str:
         ),
         ('<article><time datetime="2026-05-14T08:00:00+02:00">14. Mai</time></article>', False),
         ("<p>Veröffentlicht am 14.05.2026</p>", False),
+        # The day something happens on, in a sentence or a heading: an occasion's day.
+        ("<h3>Wahl zum Kreistag am 14.05.2026</h3><p>Am Donnerstag, 14. Mai 2026 wählen</p>", True),
+        ("<p>Das Fest beginnt am Donnerstag, den 14.05.2026 um 10 Uhr.</p>", True),
+        # A publication cue before 'am', or a date standing on its own, dates the page.
+        ("<p>Veröffentlicht am 14.05.2026</p><p>Die Sitzung ist am 14.05.2026.</p>", False),
+        ("<p>Aktualisiert am 14. Mai 2026</p>", False),
+        ("<p>14.05.2026</p><p>Der Markt öffnet am 14.05.2026.</p>", False),
+        # Bylines with 'am': after a writing cue, or with the clock time of posting.
+        ("<p>Gespeichert von redaktion am 14. Mai 2026 - 18:55</p>", False),
+        ("<p>Dieser Beitrag wurde am 14.05.2026 eingestellt.</p>", False),
+        ("<p>Jana Beck am 14. Mai 2026 | 09:12</p>", False),
+        ("<p>Von Jana Beck am 14.05.2026 um 09:12 Uhr</p>", False),
+        # An occasion's hour is no posting time.
+        ("<p>Vernissage am Donnerstag, 14. Mai 2026 um 11:00 Uhr</p>", True),
         # A day the page does not write at all is no event's day either.
         ("<p>Kein Datum hier.</p>", False),
         # A date in a script is not the visible text.

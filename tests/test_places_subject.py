@@ -93,3 +93,32 @@ def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
 )
 def test_places_next_to_those_rules_stay(text: str, wanted: str) -> None:
     assert wanted in {p.name for p in find_places(text)}
+
+
+def _calendar(times: int, extra: str) -> str:
+    items = " ".join(f"Am {day}. Mai spielt die Stadtkapelle in Lüneburg." for day in range(times))
+    return f"{items} {extra}"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "unwanted"),
+    [
+        # A page naming its town ten times: another town named once is a passing mention.
+        (_calendar(10, "Auch in Uelzen gibt es Märkte."), {"Lüneburg"}, {"Uelzen"}),
+        (
+            _calendar(10, "Gäste kommen aus dem Landkreis Harburg."),
+            {"Lüneburg"},
+            {"Landkreis Harburg"},
+        ),
+        # Named twice it is a place of the page.
+        (_calendar(10, "In Uelzen und später in Uelzen Nord."), {"Lüneburg", "Uelzen"}, set()),
+        # A page that names its town less often keeps every town.
+        (_calendar(9, "Auch in Uelzen gibt es Märkte."), {"Lüneburg", "Uelzen"}, set()),
+        # States stay.
+        (_calendar(10, "Ganz Niedersachsen feiert."), {"Lüneburg", "Niedersachsen"}, set()),
+    ],
+)
+def test_towns_in_passing(text: str, wanted: set[str], unwanted: set[str]) -> None:
+    found = {p.name for p in find_places(text)}
+    assert wanted <= found
+    assert not unwanted & found

@@ -29,6 +29,7 @@ from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, ref
 from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.guesscheck import guess_is_event_day
 from citynews.normalize.pagedates import day_of
+from citynews.normalize.placepublisher import publisher_place
 from citynews.normalize.structured import declared_in_markup
 
 
@@ -86,7 +87,7 @@ class Normalizer:
         text_guess = page.published_source == "htmldate" and not declared_in_markup(
             tree, url, day_of(page.published)
         )
-        return self.from_page(
+        doc = self.from_page(
             page,
             source=source,
             home_region=home_region,
@@ -94,6 +95,12 @@ class Normalizer:
             text_guess=text_guess,
             grid=grid,
         )
+        # An event or listing page that names no place at all is about its publisher's town
+        # (read only then); a news article without one is about no town in particular.
+        if home_region is None and not doc.places and doc.kind != "article":
+            publisher = publisher_place(html, gazetteer=self.gazetteer)
+            doc.places.extend([publisher] if publisher else [])
+        return doc
 
     def from_page(
         self,

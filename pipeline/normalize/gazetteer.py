@@ -79,6 +79,7 @@ class Gazetteer:
             for alias in e.aliases:
                 index[alias].append(e.ags)
         self.aliases: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in index.items()}
+        self._states: dict[str, Entry] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -88,6 +89,12 @@ class Gazetteer:
 
     def of_kind(self, kind: PlaceKind) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == kind]
+
+    def state_named(self, name: str) -> Entry | None:
+        """The Land of this short name ('Bremen' → 04), None when no Land is called so."""
+        if self._states is None:
+            self._states = {e.short: e for e in self.of_kind("state")}
+        return self._states.get(name)
 
     def lookup(self, alias: str) -> list[Entry]:
         """Entries carrying exactly this alias (case-sensitive), most populous first."""

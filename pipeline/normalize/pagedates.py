@@ -174,6 +174,7 @@ class _Candidate:
     source: str
     modified: bool = False
     weak: bool = False
+    issue: bool = False  # a print issue's date ('Ausgabe vom 26.04.2024')
 
 
 _ITEMPROP_DATE = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
@@ -224,6 +225,11 @@ _MODIFIED_CUE = re.compile(
     r"|last\s+modified|modified)\W{0,6}(?:am|on|:)?\W{0,3}$",
     re.IGNORECASE,
 )
+# A newspaper's print issue: the article went online before (often the evening before) the
+# paper came out, so a declared publication date wins over the issue's date.
+_ISSUE_CUE = re.compile(
+    r"(?:ausgabe|printausgabe|druckausgabe|zeitung|heft)\s+(?:vom|von)\W{0,3}$", re.IGNORECASE
+)
 _EVENT_CUE = re.compile(
     r"(?:termin|veranstaltung|beginn|wann|zeit|einlass|start|ende|frist|anmeldeschluss|bis|ab)"
     r"\W{0,6}(?:am|:)?\W{0,3}$",
@@ -247,8 +253,11 @@ _NOISE = re.compile(r"[\s\[\]()|–—:,/.-]+")
 
 def _visible_dates(
     root: etree._Element, title: str | None, *, cued_only: bool = False
-) -> tuple[_Candidate | None, DateValue | None]:
+) -> tuple[_Candidate | None, _Candidate | None]:
     """(publication date, modification date) shown next to the headline, as readers see them.
+
+    The modification date is ``weak`` when an explicit update cue ("Zuletzt aktualisiert",
+    "Letzte Änderung") says so: only a "Stand" date may stand for the publication.
 
     Only dates that stand on their own (a byline, ``[19.05.2025]``, ``Veröffentlicht am …``,
     a ``<time>``) count; a date inside a sentence ("Am 3. Juni 2025 findet …") is an event.
@@ -263,7 +272,7 @@ def _visible_dates(
     hi = anchor.start + len(anchor.text) + 600
     window = flat[lo:hi]
     published: list[tuple[int, _Candidate]] = []
-    modified: DateValue | None = None
+    modified: _Candidate | None = None
     for seg in segments:
         if seg.start < lo or seg.start >= hi or seg.element.tag != "time":
             continue
@@ -272,7 +281,7 @@ def _visible_dates(
             continue
         context = flat[max(0, seg.start - 40) : seg.start + len(seg.text)]
         if re.search(r"aktualisiert|ge(?:ä|ae)ndert|updated|stand\b", context, re.I):
-            modified = modified or value
+            modified = modified or _modified(value, context)
         elif cued_only and not _STRICT_PUBLISHED_CUE.search(
             flat[max(0, seg.start - 40) : seg.start]
         ):
@@ -287,7 +296,7 @@ def _visible_dates(
         before_line = before.rsplit("\n", 1)[-1]
         after_line = window[end:].split("\n", 1)[0]
         if _MODIFIED_CUE.search(before):
-            modified = modified or found.start
+            modified = modified or _modified(found.start, before)
             continue
         if _EVENT_CUE.search(before) or (cued_only and not _STRICT_PUBLISHED_CUE.search(before)):
             continue
@@ -301,7 +310,8 @@ def _visible_dates(
         # Press-release dateline: "Karlsruhe, (12.11.2021). Traditionell …"
         dateline = _DATELINE.match(before_line) is not None and _DATELINE_END.match(after_line)
         if _PUBLISHED_CUE.search(before) or standalone or bracketed or dateline:
-            published.append((lo + start, _Candidate(found.start, "text")))
+            issue = _ISSUE_CUE.search(before) is not None
+            published.append((lo + start, _Candidate(found.start, "text", issue=issue)))
     if not published:
         return None, modified
     published.sort(key=lambda p: p[0])
@@ -314,6 +324,14 @@ def _visible_dates(
     element = segments[bisect_right(starts, pos) - 1].element
     weak.weak = not _same_block(element, anchor.element, len(root.text_content()))
     return weak, modified
+
+
+_STAND_CUE = re.compile(r"\bstand\b", re.IGNORECASE)
+
+
+def _modified(value: DateValue, cue: str) -> _Candidate:
+    """A shown modification date; news sites write "Stand:" for the first publication too."""
+    return _Candidate(value, "text", modified=True, weak=not _STAND_CUE.search(cue))
 
 
 def _same_block(a: etree._Element, b: etree._Element, page_chars: int) -> bool:
@@ -365,8 +383,10 @@ def page_dates(
     # On event pages the visible dates are the event's days, and htmldate would pick one
     # of them: only declared or explicitly cued publication dates count there.
     guess = kind != "event"
-    visible, visible_modified = _visible_dates(tree, title, cued_only=not guess)
-    modified = modified or visible_modified
+    visible, shown_modified = _visible_dates(tree, title, cued_only=not guess)
+    modified = modified or (shown_modified.value if shown_modified else None)
+    if visible is not None and visible.issue and any(not c.modified for c in structured):
+        visible = None
     if visible is not None:
         # The date the page shows its readers is the one they expect in the feed; markup
         # agreeing on that day supplies the time of day and the provenance.
@@ -380,17 +400,28 @@ def page_dates(
     first = next((c for c in structured if not c.modified), None)
     if first is not None:
         return first.value, modified, first.source
+    published, source = _undeclared(tree, url, hints, shown_modified, guess=guess)
+    return published, modified, source
+
+
+def _undeclared(
+    tree: etree._Element, url: str, hints: Hints, shown: _Candidate | None, *, guess: bool
+) -> tuple[DateValue | None, str | None]:
+    """A page that declares no publication date: htmldate's guess, the feed's date, "Stand".
+
+    An explicit update stamp ("Zuletzt aktualisiert am …") is never the publication date, also
+    not when htmldate read its day; "Stand: …" is, when nothing else dates the page.
+    """
     found = _htmldate(tree, url) if guess else None
     if found is not None:
-        same_as_stand = visible_modified is not None and day_of(visible_modified) == found
-        if same_as_stand:
-            return visible_modified, modified, "text"
-        return found, modified, "htmldate"
+        if shown is not None and day_of(shown.value) == found:
+            return (None, None) if shown.weak else (shown.value, "text")
+        return found, "htmldate"
     if hints.published is not None:
-        return hints.published, modified, "feed"
-    if visible_modified is not None:
-        return visible_modified, modified, "text"
-    return None, modified, None
+        return hints.published, "feed"
+    if shown is not None and not shown.weak:
+        return shown.value, "text"
+    return None, None
 
 
 def day_of(value: DateValue | None) -> date | None:

@@ -23,6 +23,20 @@ class Alias:
     word_level: int  # 0 a name only, 1 also a noun ('Hof'), 2 also a verb etc. ('Essen')
 
 
+@dataclass(slots=True)
+class Mention:
+    """One alias found in a text, with the tokens around it that the place rules read."""
+
+    alias: Alias
+    start: int  # char offsets in the combined text
+    end: int
+    prev: tuple[str, ...]  # up to two tokens before, nearest last
+    next: str | None
+    prev_token_end: int  # end offset of the previous token (-1 if none)
+    before_joiner_end: int  # end offset of the token before the previous one (-1 if none)
+    after_joiner_start: int  # start offset of the token after the next one (-1 if none)
+
+
 class Matcher:
     """Aliases grouped by first token, longest first: one dict lookup per text token."""
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 
 from citynews.model import Place, PlaceRole
 from citynews.normalize.gazetteer import Entry, Gazetteer, load_gazetteer
-from citynews.normalize.placematch import Alias, Matcher, name_matcher, prepare
-from citynews.normalize.placesubject import far_namesakes
+from citynews.normalize.placeaside import about_places, without_related
+from citynews.normalize.placematch import Matcher, Mention, name_matcher, prepare
+from citynews.normalize.placesubject import far_namesakes, passing_mentions
 from citynews.normalize.placewords import (
     BIG_CITY,
     CLUB_WORDS,
@@ -28,7 +28,6 @@ from citynews.normalize.placewords import (
     LIST_JOINERS,
     ORG_SUFFIXES,
     ORG_WORDS,
-    PARTNER_NOUNS,
     PERSON_TITLES,
     PLACE_NOUNS,
     PLACE_PREPOSITIONS,
@@ -41,18 +40,6 @@ from citynews.normalize.placewords import (
 
 # prepare: part of this module's interface (Normalizer.preload calls places.prepare).
 __all__ = ["find_places", "home_place", "prepare", "resolve_place"]
-
-
-@dataclass(slots=True)
-class _Mention:
-    alias: Alias
-    start: int  # char offsets in the combined text
-    end: int
-    prev: tuple[str, ...]  # up to two tokens before, nearest last
-    next: str | None
-    prev_token_end: int  # end offset of the previous token (-1 if none)
-    before_joiner_end: int  # end offset of the token before the previous one (-1 if none)
-    after_joiner_start: int  # start offset of the token after the next one (-1 if none)
 
 
 def _tokens_before(text: str, pos: int, count: int) -> list[tuple[str, int, int]]:
@@ -75,10 +62,10 @@ def _take(matches: Iterator[re.Match[str]], count: int) -> list[tuple[str, int, 
     return [(m.group(), m.start(), m.end()) for m in islice(matches, count)]
 
 
-def _scan(text: str, matcher: Matcher) -> list[_Mention]:
+def _scan(text: str, matcher: Matcher) -> list[Mention]:
     if matcher.candidates is None:
         return []
-    out: list[_Mention] = []
+    out: list[Mention] = []
     resume = 0  # text before this belongs to the previous mention
     # A token starts a mention only if it is an alias's first token: look only at those and
     # tokenize just around them (the whole text used to be tokenized in Python).
@@ -87,9 +74,10 @@ def _scan(text: str, matcher: Matcher) -> list[_Mention]:
         pos = found.start()
         if first not in matcher.first or pos < resume:
             continue
-        # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') is no mention:
-        # a dash token right before, glued to a token before it (any non-space is a token).
-        if pos >= 2 and text[pos - 1] in "-–" and not text[pos - 2].isspace():
+        # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') or of a joint
+        # region ('Region Wolfsburg/Gifhorn') is no mention: a dash or slash right before,
+        # glued to a token before it (any non-space is a token).
+        if pos >= 2 and text[pos - 1] in "-–/" and not text[pos - 2].isspace():
             continue
         # The tokens from here on, read only as far as needed: this one and the next first,
         # which narrows the aliases to try.
@@ -98,7 +86,7 @@ def _scan(text: str, matcher: Matcher) -> list[_Mention]:
         hit = None
         for alias in matcher.options(first, after[1][0] if len(after) > 1 else None):
             k = len(alias.tokens)
-            # k tokens for the alias, then the next one and the one after (see _Mention).
+            # k tokens for the alias, then the next one and the one after (see Mention).
             if len(after) < k + 2:
                 after += _take(following, k + 2 - len(after))
             if tuple(t[0] for t in after[:k]) == alias.tokens and (
@@ -114,7 +102,7 @@ def _scan(text: str, matcher: Matcher) -> list[_Mention]:
         if before and "\n" in text[before[-1][2] : pos]:
             prev = ("\n",)
         out.append(
-            _Mention(
+            Mention(
                 alias=hit,
                 start=pos,
                 end=after[k - 1][2],
@@ -146,10 +134,11 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
     return re.sub(r"\s+", " ", text[left:right]).strip()
 
 
-def _blocked(m: _Mention) -> bool:
+def _blocked(m: Mention) -> bool:
     """Streets, people and sports clubs carry place names without being about the place."""
     if m.next in STREET_WORDS:
         return True
+
     before = m.prev[-1] if m.prev else ""
     if before in PERSON_TITLES or before in FIRST_NAMES or before in CLUB_WORDS:
         return True
@@ -165,42 +154,6 @@ def _qualifies(word: str) -> bool:
     if word in ("-", "–"):
         return True
     return word[:1].isupper() and word.lower() not in DETERMINERS | PLACE_PREPOSITIONS
-
-
-_PAIR_OPEN = re.compile(r"[(„\"“]\s*$")
-_PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
-
-
-def _paired(text: str, m: _Mention) -> bool:
-    """'(Celle-Uelzen)', '„Gifhorn – Peine“': a pair of towns in brackets or quotes names
-    an electoral district, a route or a partnership, not a place the page is about."""
-    return bool(
-        _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)
-    )
-
-
-_PARTNER_INTRO = re.compile(
-    r"\b(?:mit\s+den|neben\s+\w+\s+(?:den|die))\s+(?:" + "|".join(sorted(PARTNER_NOUNS)) + r")\s*$"
-)
-
-
-def _without_partners(text: str, mentions: list[_Mention]) -> list[_Mention]:
-    """Drop the towns listed after 'mit den Städten': a project's partners, not its places.
-
-    The list goes on over 'und', 'sowie' and commas ('mit den Städten Solingen, Remscheid und
-    Kassel'); 'in den Städten Halle und Leipzig' names places and stays.
-    """
-    partner_ends: set[int] = set()
-    kept = []
-    for m in mentions:
-        listed = bool(m.prev) and m.prev[-1] in LIST_JOINERS
-        if _PARTNER_INTRO.search(text, max(0, m.start - 40), m.start) or (
-            listed and m.before_joiner_end in partner_ends
-        ):
-            partner_ends.add(m.end)
-            continue
-        kept.append(m)
-    return kept
 
 
 def _entry_rank(
@@ -259,9 +212,9 @@ def find_places(
 ) -> list[Place]:
     """Places mentioned in title and text, one per AGS, in order of first mention."""
     gaz = gazetteer or load_gazetteer()
-    combined = f"{title}\n{text}" if title else text
+    combined = without_related(f"{title}\n{text}" if title else text)
     mentions = [m for m in _scan(combined, name_matcher(gaz)) if not _blocked(m)]
-    mentions = [m for m in _without_partners(combined, mentions) if not _paired(combined, m)]
+    mentions = about_places(combined, mentions)
 
     # Anchors: accepted names that are neither ordinary words nor shared fix the region.
     districts: set[str] = set()
@@ -282,10 +235,11 @@ def find_places(
     counts: dict[str, int] = {}
     short_aliases: set[str] = set()
     accepted_ends: set[int] = set()
-    for m in mentions:
+    for i, m in enumerate(mentions):
         candidates = [gaz.entries[a] for a in m.alias.ags]
         postal = _postal_states(m)
         best = max(candidates, key=lambda e: _entry_rank(e, districts, states, home_region, postal))
+        best = _city_state(best, mentions, i, gaz)
         if m.alias.word_level:
             listed = m.next in LIST_JOINERS and m.after_joiner_start in anchor_starts
             ok = _ordinary_word_is_place(
@@ -301,11 +255,37 @@ def find_places(
             short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
-    far = far_namesakes(found, counts, short_aliases, home_region)
-    return [place for ags, place in found.items() if ags not in far]
+    dropped = far_namesakes(found, counts, short_aliases, home_region) | passing_mentions(
+        found, counts
+    )
+    return [place for ags, place in found.items() if ags not in dropped]
 
 
-def _postal_states(m: _Mention) -> tuple[str, ...]:
+_STATE_LIST_GAP = 80  # characters between neighbours of a list or table of states
+
+
+def _city_state(entry: Entry, mentions: list[Mention], i: int, gaz: Gazetteer) -> Entry:
+    """'Berlin', 'Hamburg', 'Bremen' between two states ('Saarland | Bremen | Hessen', a table
+    of elections per Land) name the Land, not the city."""
+    state = gaz.state_named(entry.short) if entry.kind == "municipality" else None
+    if state is None or state.state_ags != entry.state_ags:
+        return entry
+    m = mentions[i]
+    before = mentions[i - 1] if i > 0 else None
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    if before is None or after is None:
+        return entry
+    close = m.start - before.end <= _STATE_LIST_GAP and after.start - m.end <= _STATE_LIST_GAP
+    if close and _names_state(before, gaz) and _names_state(after, gaz):
+        return state
+    return entry
+
+
+def _names_state(m: Mention, gaz: Gazetteer) -> bool:
+    return all(gaz.entries[a].kind == "state" for a in m.alias.ags)
+
+
+def _postal_states(m: Mention) -> tuple[str, ...]:
     """States a postcode right before the name points to ('06108 Halle', '53333, Meckenheim')."""
     for token in reversed(m.prev):
         if token.isdigit() and len(token) == 5:
@@ -315,7 +295,7 @@ def _postal_states(m: _Mention) -> tuple[str, ...]:
     return ()
 
 
-def _before(m: _Mention) -> str:
+def _before(m: Mention) -> str:
     """The token before a mention, lower-cased when it is a capitalised function word."""
     before = m.prev[-1] if m.prev else "\n"
     if before[:1].isupper() and before.lower() in PLACE_PREPOSITIONS | DETERMINERS:
@@ -323,7 +303,7 @@ def _before(m: _Mention) -> str:
     return before
 
 
-def _plain_name_is_place(m: _Mention, entry: Entry, accepted_ends: set[int]) -> bool:
+def _plain_name_is_place(m: Mention, entry: Entry, accepted_ends: set[int]) -> bool:
     """Whether a name that is no ordinary word is a place here (most are)."""
     if len(m.alias.tokens) > 1 or entry.kind != "municipality":
         return True  # 'im Vogtlandkreis' is fine
@@ -341,7 +321,7 @@ def _plain_name_is_place(m: _Mention, entry: Entry, accepted_ends: set[int]) -> 
 
 
 def _ordinary_word_is_place(
-    m: _Mention,
+    m: Mention,
     entry: Entry,
     districts: set[str],
     states: set[str],

@@ -9,6 +9,7 @@ from citynews.normalize.placewords import (
     BIG_CITY,
     METROPOLIS,
     NAMESAKE_KM,
+    PASSING_SUBJECT,
     SMALL_TOWN,
     SUBJECT_MENTIONS,
 )
@@ -50,6 +51,19 @@ def far_namesakes(
         if small and distance is not None and distance > NAMESAKE_KM:
             far.add(place.ags)
     return far
+
+
+def passing_mentions(found: dict[str, Place], counts: dict[str, int]) -> set[str]:
+    """Towns and districts named once on a page that names one town ``PASSING_SUBJECT`` times.
+
+    A long municipal page (a year of news items, a city's event calendar with its blurb) is
+    about its town; another town it names once ('the jury met in Hannover', 'Sunday
+    shopping in Karlsruhe or Bruchsal') is a passing mention. States stay: a coarser level.
+    """
+    local = [ags for ags, p in found.items() if p.kind in ("municipality", "district")]
+    if not local or max(counts.get(ags, 0) for ags in local) < PASSING_SUBJECT:
+        return set()
+    return {ags for ags in local if counts.get(ags, 0) == 1}
 
 
 def _metropolis(towns: list[Place], counts: dict[str, int]) -> Place | None:

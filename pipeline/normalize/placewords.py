@@ -92,13 +92,19 @@ STREET_WORDS = word_set(
 PERSON_TITLES = word_set("Frau Herr Herrn Dr Prof Familie Minister Ministerin")
 CLUB_WORDS = word_set(
     "Borussia FC SC VfL VfB TSV SV Eintracht Hertha Fortuna Alemannia Arminia Werder RB TSG "
-    "SpVgg Dynamo Union Kickers Holstein"
+    "SpVgg Dynamo Union Kickers Holstein Bayer Preußen Alemannia Viktoria Germania"
 )
 # Institutions named after their seat: 'IHK Hannover', 'Sparkasse Celle' are
 # organisations a page mentions, not places it is about. (A university's town is: 'die
 # Universität Trier begleitet das Programm' is about Trier.)
 ORG_WORDS = word_set(
-    "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum"
+    "IHK HWK Handwerkskammer Sparkasse Kreissparkasse Stadtsparkasse Volksbank Landesbank Zentrum "
+    # Authorities named after their seat: a police report's sender, a court, a tax office.
+    "Polizeiinspektion Polizeidirektion Polizeipräsidium Polizeirevier Polizeikommissariat "
+    "Kreispolizeibehörde Amtsgericht Landgericht Oberlandesgericht Verwaltungsgericht "
+    "Sozialgericht Arbeitsgericht Staatsanwaltschaft Finanzamt Hauptzollamt Jobcenter "
+    # 'Agentur für Arbeit Hameln', 'Deutsche Rentenversicherung Braunschweig-Hannover'
+    "Arbeit Rentenversicherung"
 )
 # The same as the last part of a compound: 'Sparkassenstiftung Gifhorn', 'Bürgerstiftung Celle'.
 ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
@@ -109,6 +115,37 @@ COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
 # partners of a project, not its places.
 PARTNER_NOUNS = word_set(
     "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
+)
+# Parts of a town: 'im Ortsteil Hattorf' names a part of the page's town, not the
+# municipality Hattorf am Harz (unless the name is a known district of a big city).
+TOWN_PART_NOUNS = word_set(
+    "Ortsteil Ortsteile Ortsteilen Stadtteil Stadtteile Stadtteilen Ortschaft Ortschaften "
+    "Stadtbezirk Stadtbezirke Stadtbezirken"
+)
+# A project's partners: 'kooperieren mit dem Landkreis Gifhorn' (a prefix of the verb or noun).
+COOPERATION_WORDS = word_set("kooperier Kooperation Partnerschaft Städtepartnerschaft")
+# Associations of municipalities named after one member: 'Samtgemeinde Brome' is not Brome.
+ASSOCIATION_NOUNS = word_set(
+    "Samtgemeinde Verbandsgemeinde Verwaltungsgemeinschaft Verwaltungsverband "
+    "Gemeindeverwaltungsverband Amt"
+)
+# Offices introduced with their holder: 'der Landrat des Kreises Ahrweiler, Jürgen Pföhler'.
+OFFICE_NOUNS = word_set(
+    "Landrat Landrätin Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin "
+    "Stadtdirektor Stadtdirektorin Kreisdirektor Kreisdirektorin Beigeordnete Beigeordneter"
+)
+# Headings of the lists of other articles inside a news text (regular expressions).
+RELATED_HEADINGS = (
+    r"Lesen Sie (?:auch|mehr)",
+    r"Mehr (?:zum|zu diesem) Thema",
+    r"Mehr dazu",
+    r"Das könnte (?:Sie|dich) auch interessieren",
+    r"(?:Auch|Ebenfalls) interessant",
+    r"(?:Weitere|Ähnliche|Verwandte) (?:Artikel|Meldungen|Nachrichten|Beiträge|Themen)",
+    r"(?:Zum )?Weiterlesen",
+    r"Passend (?:zum Thema|dazu)",
+    r"Empfehlungen der Redaktion",
+    r"Meistgelesen",
 )
 # Common first names: a capitalised word before a name makes it a surname ('Sabine Weil'),
 # and a town called like a first name ('Karl', 'Moritz') needs place context.
@@ -145,6 +182,7 @@ STRONG_WORDS = word_set("""
 TINY_TOWN = 1_000  # a one-word town this small (or of unknown size) needs place context
 SMALL_TOWN = 10_000  # a one-word town this small after an unknown capitalised word is a surname
 SUBJECT_MENTIONS = 3  # a page names its subject town at least this often
+PASSING_SUBJECT = 10  # on a page naming a town this often, others named once are in passing
 NAMESAKE_KM = 75  # a small town farther from the subject town is a Stadtteil's namesake
 METROPOLIS = 1_000_000  # a city this large has Bezirke named like villages elsewhere
 BIG_CITY = 50_000  # an ordinary-word name this large is a place after 'in'/'aus'/'nach'
