@@ -15,9 +15,9 @@ EVENT = "Das Sommerkonzert findet am 14. Juni 2027 um 18 Uhr statt.\n"
 @pytest.mark.parametrize(
     ("address_line", "venue"),
     [
-        ("Postadresse: Goethestraße 10, 38440 Wolfsburg", None),
-        ("Kontakt: Goethestraße 10, 38440 Wolfsburg", None),
-        ("Musikschule, Goethestraße 10, 38440 Wolfsburg", "Musikschule"),
+        ("Postadresse: Goethestraße 10, 31134 Hildesheim", None),
+        ("Kontakt: Goethestraße 10, 31134 Hildesheim", None),
+        ("Musikschule, Goethestraße 10, 31134 Hildesheim", "Musikschule"),
     ],
 )
 def test_contact_address_is_no_venue(address_line: str, venue: str | None) -> None:

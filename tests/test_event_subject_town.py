@@ -10,8 +10,8 @@ from citynews.normalize.document import Normalizer
 
 NOW = date(2026, 2, 1)
 AMTSBLATT = (
-    "<p>Amtsblatt der Stadt Wolfsburg. Die Stadt Wolfsburg macht bekannt. Die Ortsräte in "
-    "Wolfsburg tagen öffentlich. Gäste aus Braunschweig sind willkommen.</p>"
+    "<p>Amtsblatt der Stadt Hildesheim. Die Stadt Hildesheim macht bekannt. Die Ortsräte in "
+    "Hildesheim tagen öffentlich. Gäste aus Braunschweig sind willkommen.</p>"
     "<p>Die Sitzung des Ortsrates findet am Dienstag, den 10.03.2026 um 18:30 Uhr statt, "
     "{where}.</p>"
 )
@@ -26,9 +26,9 @@ def normalizer() -> Normalizer:
     ("where", "town"),
     [
         # A Stadtteil as the address's town: the page's town, not nothing.
-        ("Grundschule, Am Markt 3, 38442 Fallersleben", "Wolfsburg"),
+        ("Grundschule, Am Markt 3, 31139 Himmelsthür", "Hildesheim"),
         # No place at all in the notice: the page's town.
-        ("im Sitzungssaal", "Wolfsburg"),
+        ("im Sitzungssaal", "Hildesheim"),
         # A named town wins over the page's.
         ("Am Markt 3, 38100 Braunschweig", "Braunschweig"),
     ],
@@ -46,8 +46,8 @@ def test_event_town_falls_back_to_the_page_town(
 
 def test_no_page_town_when_two_towns_are_named_as_often(normalizer: Normalizer) -> None:
     body = (
-        "<p>Wolfsburg und Braunschweig planen gemeinsam. Wolfsburg lädt ein, Braunschweig auch. "
-        "Wolfsburg und Braunschweig teilen die Kosten.</p>"
+        "<p>Hildesheim und Braunschweig planen gemeinsam. Hildesheim lädt ein, Braunschweig auch. "
+        "Hildesheim und Braunschweig teilen die Kosten.</p>"
         "<p>Das Treffen findet am 10.03.2026 um 18:30 Uhr im Sitzungssaal statt.</p>"
     )
     html = f"<html><body><main><h1>Kooperation</h1>{body}</main></body></html>"

@@ -249,7 +249,7 @@ def test_registration_deadline(normalizer: Normalizer) -> None:
 
 def test_event_town_is_the_address_not_the_publisher(normalizer: Normalizer) -> None:
     body = (
-        "<p>Wolfsburger Künstler stellen in der Partnerstadt aus.</p>"
+        "<p>Hildesheimer Künstler stellen in der Partnerstadt aus.</p>"
         "<p>19.10.2026 bis 02.03.2027</p><p>Ausstellungsort: Galerie am Dom, Domplatz 3, "
         "38820 Halberstadt</p>"
     )

@@ -7,9 +7,9 @@ import pytest
 
 from citynews.normalize.places import find_places
 
-WOLFSBURG = (
-    "Wolfsburg baut das Glasfasernetz aus. Die Stadt Wolfsburg beginnt im Frühjahr. "
-    "In Wolfsburg sind zuerst die Ortsteile {parts} an der Reihe. "
+HOME_TOWN = (
+    "Hildesheim baut das Glasfasernetz aus. Die Stadt Hildesheim beginnt im Frühjahr. "
+    "In Hildesheim sind zuerst die Ortsteile {parts} an der Reihe. "
 )
 
 
@@ -17,14 +17,14 @@ WOLFSBURG = (
     ("text", "home", "wanted", "unwanted"),
     [
         # Ortsteile named like small towns far away resolve to nothing else.
-        (WOLFSBURG.format(parts="Barnstorf und Sülfeld"), None, {"Wolfsburg"}, {"Barnstorf"}),
-        (WOLFSBURG.format(parts="Hattorf und Neuhaus"), None, {"Wolfsburg"}, {"Hattorf am Harz"}),
+        (HOME_TOWN.format(parts="Barnstorf und Sülfeld"), None, {"Hildesheim"}, {"Barnstorf"}),
+        (HOME_TOWN.format(parts="Hattorf und Neuhaus"), None, {"Hildesheim"}, {"Hattorf am Harz"}),
         # The source's home region is the subject even when named once.
         ("Der Ortsrat Sülfeld tagt am Montag.", "03103", set(), {"Sülfeld"}),
         # A small town near the subject stays: it is a neighbour, not a namesake.
-        (WOLFSBURG.format(parts="Vorsfelde") + "Auch Gifhorn baut aus.", None, {"Gifhorn"}, set()),
+        (HOME_TOWN.format(parts="Vorsfelde") + "Auch Gifhorn baut aus.", None, {"Gifhorn"}, set()),
         # Big towns far away stay: a page may compare itself with them.
-        (WOLFSBURG.format(parts="Ehmen") + "Vorbild ist Dortmund.", None, {"Dortmund"}, set()),
+        (HOME_TOWN.format(parts="Ehmen") + "Vorbild ist Dortmund.", None, {"Dortmund"}, set()),
         # A city of a million named twice is the subject: its Bezirk is no far-away village.
         (
             "Berlin feiert. Das Fest in Berlin beginnt in Lichtenberg am Rathaus.",
@@ -41,7 +41,7 @@ WOLFSBURG = (
             set(),
         ),
         # Without a clear subject (no town named three times) nothing is dropped.
-        ("Barnstorf und Wolfsburg feiern ein Fest.", None, {"Barnstorf", "Wolfsburg"}, set()),
+        ("Barnstorf und Hildesheim feiern ein Fest.", None, {"Barnstorf", "Hildesheim"}, set()),
     ],
 )
 def test_far_namesakes(text: str, home: str | None, wanted: set[str], unwanted: set[str]) -> None:
@@ -53,30 +53,30 @@ def test_far_namesakes(text: str, home: str | None, wanted: set[str], unwanted: 
 @pytest.mark.parametrize(
     ("text", "unwanted"),
     [
-        ("Gefördert von der Sparkasse Celle und der Stadt Wolfsburg.", "Celle"),
-        ("Die Beratung übernimmt die IHK Lüneburg für die Stadt Wolfsburg.", "Lüneburg"),
-        ("Ein Vortrag vom Zentrum Hannover für Unternehmen in Wolfsburg.", "Hannover"),
+        ("Gefördert von der Sparkasse Celle und der Stadt Hildesheim.", "Celle"),
+        ("Die Beratung übernimmt die IHK Lüneburg für die Stadt Hildesheim.", "Lüneburg"),
+        ("Ein Vortrag vom Zentrum Hannover für Unternehmen in Hildesheim.", "Hannover"),
         # A compound ending in an institution word names an organisation by its seat.
-        ("Die Bürgerstiftung Celle fördert das Fest in Wolfsburg.", "Celle"),
-        ("Die Sparkassenstiftung Goslar lädt nach Wolfsburg ein.", "Goslar"),
+        ("Die Bürgerstiftung Celle fördert das Fest in Hildesheim.", "Celle"),
+        ("Die Sparkassenstiftung Goslar lädt nach Hildesheim ein.", "Goslar"),
         # A college with its own qualifier is a proper name: a speaker's affiliation.
-        ("Es spricht ein Arzt der Medizinischen Hochschule Hannover in Wolfsburg.", "Hannover"),
-        ("Eine Forscherin der Otto-Friedrich-Universität Bamberg besucht Wolfsburg.", "Bamberg"),
+        ("Es spricht ein Arzt der Medizinischen Hochschule Hannover in Hildesheim.", "Hannover"),
+        ("Eine Forscherin der Otto-Friedrich-Universität Bamberg besucht Hildesheim.", "Bamberg"),
         # Towns listed after 'mit den Städten' are a project's partners.
         (
-            "Die Stadt Wolfsburg arbeitet mit den Städten Solingen, Kassel und Jena zusammen.",
+            "Die Stadt Hildesheim arbeitet mit den Städten Solingen, Kassel und Jena zusammen.",
             "Kassel",
         ),
-        ("Wolfsburg plant gemeinsam mit den Kommunen Celle und Peine einen Radweg.", "Peine"),
-        ("Am Projekt beteiligen sich neben Wolfsburg die Städte Hamm und Unna.", "Unna"),
+        ("Hildesheim plant gemeinsam mit den Kommunen Celle und Peine einen Radweg.", "Peine"),
+        ("Am Projekt beteiligen sich neben Hildesheim die Städte Hamm und Unna.", "Unna"),
         # A bracketed or quoted pair of towns names an electoral district or a route.
-        ("In Wolfsburg wählt der Wahlkreis 51 (Goslar-Wolfsburg) neu.", "Goslar"),
-        ("Der Radweg „Celle – Wolfsburg“ ist fertig, sagt die Stadt Wolfsburg.", "Celle"),
+        ("In Hildesheim wählt der Wahlkreis 51 (Goslar-Hildesheim) neu.", "Goslar"),
+        ("Der Radweg „Celle – Hildesheim“ ist fertig, sagt die Stadt Hildesheim.", "Celle"),
     ],
 )
 def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
     names = {p.name for p in find_places(text)}
-    assert "Wolfsburg" in names
+    assert "Hildesheim" in names
     assert unwanted not in names
 
 
@@ -88,7 +88,7 @@ def test_seats_and_partners_are_no_places(text: str, unwanted: str) -> None:
         ("Die Stadt Kassel und die Stadt Jena feiern.", "Jena"),
         # A town in brackets alone, or a pair outside brackets, stays.
         ("Der Vortrag findet statt (Goslar, Rathaus).", "Goslar"),
-        ("Der Zug fährt Goslar - Wolfsburg im Stundentakt.", "Goslar"),
+        ("Der Zug fährt Goslar - Hildesheim im Stundentakt.", "Goslar"),
     ],
 )
 def test_places_next_to_those_rules_stay(text: str, wanted: str) -> None:

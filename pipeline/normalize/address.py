@@ -139,8 +139,8 @@ _VENUE_HEADS = (
     "raum",
     "räume",
 )
-# Genitive and linking words inside a venue name: "Aula der Neuen Schule", "Gartensaal des
-# Schlosses", "Haus für Familien".
+# Genitive and linking words inside a venue name: "Aula der Realschule", "Spiegelsaal des
+# Rathauses", "Haus für Familien".
 _VENUE_LINK = re.compile(r"\s(?:der|des|dem|den|für|zur|zum|vom|von)\s")
 _VENUE_PHRASE = re.compile(
     rf"\b(?:im|in\s+der|in\s+den|ins|in\s+die|in\s+das|auf\s+dem|auf\s+der|auf\s+das|beim|am"
@@ -250,7 +250,7 @@ def parse_address(text: str) -> Address | None:
     start = m.start("postal")
     street = _BARE_STREET.search(text, max(0, start - 60), start)
     if street is not None:
-        # "Klieverhagen 26a, 38440 Wolfsburg": a street whose name has no street word.
+        # "Vogelsang 12a, 37073 Göttingen": a street whose name has no street word.
         return Address(
             street=" ".join(street.group("street").split()),
             house_number=_clean_number(street.group("number")),
@@ -341,7 +341,7 @@ def _name_like(chunk: str) -> bool:
 
 
 def named_venue(chunk: str) -> str | None:
-    """``chunk`` when it is a venue's name by itself ("Gartensaal des Schlosses", "Stadthalle")."""
+    """``chunk`` when it is a venue's name by itself ("Spiegelsaal des Rathauses", "Stadthalle")."""
     chunk = chunk.strip(" \t,;:–-")
     if _name_like(chunk) and _venue_like(_VENUE_LINK.split(chunk, 1)[0]):
         return chunk

@@ -415,7 +415,7 @@ def _with_heading_year(
     text: str, atom: _Atom, partner: _Atom | None, last_dated: tuple[int, date] | None
 ) -> tuple[_Atom, _Atom | None]:
     """A day without a year takes the year of the heading right above its paragraph
-    ("Musikschulgrandprix 2024" over "am 07. September"), unless a full date stands between."""
+    ("Stadtlauf 2024" over "am 07. September"), unless a full date stands between."""
     if (partner or atom).year is not None:
         return atom, partner
     heading = _HEADING_YEAR.search(text, max(0, atom.span[0] - 400), atom.span[0])

@@ -162,7 +162,7 @@ def _next_sentence_times(scan: _Scan, end: int) -> list[TimeMatch]:
     return find_times(text[start:n_end])
 
 
-# "Sonntag, 19. Januar 2025, 11:15 Uhr, Gartensaal des Schlosses": the venue ends the line.
+# "Samstag, 8. März 2025, 15 Uhr, Spiegelsaal des Rathauses": the venue ends the line.
 _VENUE_AFTER_TIME = re.compile(
     r"(?P<uhr>[^\n]{0,20}?\bUhr\b)?[,;:]?[ \t]*(?P<venue>[A-ZÄÖÜ][^\n.!?;:]{2,70})$"
 )

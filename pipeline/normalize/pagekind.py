@@ -16,7 +16,7 @@ _EVENT_ITEMTYPE = etree.XPath('//*[contains(translate(@itemtype, "E", "e"), "sch
 
 
 # Head nouns of overview pages: "Aktuelles", "Sportliche Veranstaltungen", "Ausstellungen",
-# "Veranstaltungen des Kulturwerks", "Amtliche Bekanntmachungen", "Pressemitteilungen 2025".
+# "Veranstaltungen des Stadtmuseums", "Amtliche Bekanntmachungen", "Pressemitteilungen 2025".
 _OVERVIEW_NOUN = re.compile(
     r"(?:aktuelles|neuigkeiten|nachrichten|meldungen|pressemitteilungen|presseinformationen"
     r"|veranstaltungen|veranstaltungskalender|termine|terminkalender|ausstellungen|kurse"

@@ -49,7 +49,7 @@ _PAIR_REST = re.compile(r"\s*[-–]\s*[A-ZÄÖÜ]\w+\s*[)“\"”]")
 
 
 def _paired(text: str, m: Mention) -> bool:
-    """'(Celle-Uelzen)', '„Gifhorn – Peine“': a pair of towns in brackets or quotes names
+    """'(Lörrach-Müllheim)', '„Emden – Leer“': a pair of towns in brackets or quotes names
     an electoral district, a route or a partnership, not a place the page is about."""
     return bool(
         _PAIR_OPEN.search(text, max(0, m.start - 3), m.start) and _PAIR_REST.match(text, m.end)
@@ -57,7 +57,7 @@ def _paired(text: str, m: Mention) -> bool:
 
 
 def _association(m: Mention) -> bool:
-    """'Samtgemeinde Brome', 'Verbandsgemeinde Wittlich-Land': an association of several
+    """'Samtgemeinde Sottrum', 'Verbandsgemeinde Wittlich-Land': an association of several
     municipalities that carries one member's name is not that municipality."""
     return bool(m.prev) and m.prev[-1] in ASSOCIATION_NOUNS
 
@@ -66,7 +66,7 @@ _PARTNER_INTRO = re.compile(
     r"\b(?:mit\s+den|neben\s+\w+\s+(?:den|die))\s+(?:"
     + "|".join(sorted(PARTNER_NOUNS))
     + r")\s*$"
-    # 'kooperieren mit dem Landkreis Gifhorn', 'eine Partnerschaft mit der Stadt Celle'
+    # 'kooperieren mit dem Landkreis Vechta', 'eine Partnerschaft mit der Stadt Celle'
     + r"|\b(?:"
     + "|".join(sorted(COOPERATION_WORDS))
     + r")\w*\s+mit\s+(?:dem|der|den)?\s*(?:Stadt|Gemeinde|Kommune|Landkreis|Kreis)?\s*$",
@@ -75,7 +75,7 @@ _PARTNER_INTRO = re.compile(
 
 
 def _town_part(m: Mention) -> bool:
-    """'im Ortsteil Hattorf', 'die Stadtteile Sülfeld und Ehmen': parts of the page's town
+    """'im Ortsteil Steinbach', 'die Stadtteile Horn und Lehe': parts of the page's town
     named like municipalities elsewhere ('Stadtteil Halle-Neustadt' is known: it stays)."""
     return bool(m.prev) and m.prev[-1] in TOWN_PART_NOUNS and m.alias.text not in TOWN_DISTRICTS
 
@@ -128,7 +128,7 @@ _APPOSITION = re.compile(r"\s*,\s*(?:(?:Prof|Dr)\.\s*)*" + _NAME + r"\s+" + _NAM
 
 
 def _office_holder(text: str, m: Mention) -> bool:
-    """'Der Landrat des Kreises Ahrweiler, Jürgen Pföhler, …': the name of an office its holder
+    """'Der Landrat des Kreises Kleve, Erika Beispiel, …': the name of an office its holder
     is introduced with; the sentence is about the person."""
     return bool(
         _OFFICE.search(text, max(0, m.start - 50), m.start) and _APPOSITION.match(text, m.end)

@@ -33,7 +33,7 @@ _MARKERS = (
 _WINDOW = 1500  # bytes after a marker that its block's address may take
 _LAST_MARKERS = 12  # the site's address blocks sit at the end: earlier markers are navigation
 _TAG = re.compile(r"<[^>]*>")
-# '10117 Berlin', '38440 Wolfsburg', '06108 Halle (Saale)': a postcode and the town after it.
+# '10117 Berlin', '38100 Braunschweig', '06108 Halle (Saale)': a postcode and the town after it.
 _POSTCODE_TOWN = re.compile(
     r"(?<![\d.,/-])(\d{5})\s+([A-ZÄÖÜ][\w.-]*(?:[ \t]+(?:\(\w[\w ]*\)|[a-zäöü]{2,3}[ \t]+"
     r"(?:der[ \t]+)?[A-ZÄÖÜ][\w.-]*|[A-ZÄÖÜ][\w.-]*))?)"

@@ -75,7 +75,7 @@ def _scan(text: str, matcher: Matcher) -> list[Mention]:
         if first not in matcher.first or pos < resume:
             continue
         # The right-hand part of a hyphenated compound ('Berlin-Brandenburg') or of a joint
-        # region ('Region Wolfsburg/Gifhorn') is no mention: a dash or slash right before,
+        # region ('Region Kassel/Göttingen') is no mention: a dash or slash right before,
         # glued to a token before it (any non-space is a token).
         if pos >= 2 and text[pos - 1] in "-–/" and not text[pos - 2].isspace():
             continue
@@ -252,7 +252,7 @@ def find_places(
         accepted_ends.add(m.end)
         counts[best.ags] = counts.get(best.ags, 0) + 1
         if best.short.startswith((m.alias.text + " ", m.alias.text + "(")):
-            short_aliases.add(best.ags)  # 'Hattorf' for 'Hattorf am Harz', 'Neuhaus (Oste)'
+            short_aliases.add(best.ags)  # 'Steinbach' for 'Steinbach am Wald', 'Neuhaus (Oste)'
         if best.ags not in found:
             found[best.ags] = _to_place(best, gaz, "mentioned", _snippet(combined, m.start, m.end))
     dropped = far_namesakes(found, counts, short_aliases, home_region) | passing_mentions(

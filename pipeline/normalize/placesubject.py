@@ -32,7 +32,7 @@ def far_namesakes(
     A page about a town that lists its Ortsteile by name names its own districts, not the
     villages of those names 150 km away. The subject is the home region's
     town, else the municipality named at least three times and most often. A small town
-    (or one below a big city's size matched by a shortened name, 'Hattorf') farther than
+    (or one below a big city's size matched by a shortened name, 'Steinbach') farther than
     ``NAMESAKE_KM`` from it is dropped.
     """
     towns = [p for p in found.values() if p.kind == "municipality"]
@@ -58,7 +58,7 @@ def passing_mentions(found: dict[str, Place], counts: dict[str, int]) -> set[str
 
     A long municipal page (a year of news items, a city's event calendar with its blurb) is
     about its town; another town it names once ('the jury met in Hannover', 'Sunday
-    shopping in Karlsruhe or Bruchsal') is a passing mention. States stay: a coarser level.
+    shopping in Ulm or Neu-Ulm') is a passing mention. States stay: a coarser level.
     """
     local = [ags for ags, p in found.items() if p.kind in ("municipality", "district")]
     if not local or max(counts.get(ags, 0) for ags in local) < PASSING_SUBJECT:

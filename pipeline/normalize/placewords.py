@@ -106,7 +106,7 @@ ORG_WORDS = word_set(
     # 'Agentur für Arbeit Hameln', 'Deutsche Rentenversicherung Braunschweig-Hannover'
     "Arbeit Rentenversicherung"
 )
-# The same as the last part of a compound: 'Sparkassenstiftung Gifhorn', 'Bürgerstiftung Celle'.
+# The same as the last part of a compound: 'Sparkassenstiftung Vechta', 'Bürgerstiftung Celle'.
 ORG_SUFFIXES = ("stiftung", "sparkasse", "kammer", "bank")
 # A university or college with its own qualifier ('Medizinische Hochschule Hannover',
 # 'Otto-Friedrich-Universität Bamberg') is an institution's proper name: a person's affiliation.
@@ -116,20 +116,20 @@ COLLEGE_WORDS = word_set("Universität Hochschule Fachhochschule Akademie")
 PARTNER_NOUNS = word_set(
     "Städte Städten Kommunen Gemeinden Landkreisen Partnerstädten Partnerkommunen"
 )
-# Parts of a town: 'im Ortsteil Hattorf' names a part of the page's town, not the
-# municipality Hattorf am Harz (unless the name is a known district of a big city).
+# Parts of a town: 'im Ortsteil Steinbach' names a part of the page's town, not the
+# municipality Steinbach am Wald (unless the name is a known district of a big city).
 TOWN_PART_NOUNS = word_set(
     "Ortsteil Ortsteile Ortsteilen Stadtteil Stadtteile Stadtteilen Ortschaft Ortschaften "
     "Stadtbezirk Stadtbezirke Stadtbezirken"
 )
-# A project's partners: 'kooperieren mit dem Landkreis Gifhorn' (a prefix of the verb or noun).
+# A project's partners: 'kooperieren mit dem Landkreis Vechta' (a prefix of the verb or noun).
 COOPERATION_WORDS = word_set("kooperier Kooperation Partnerschaft Städtepartnerschaft")
-# Associations of municipalities named after one member: 'Samtgemeinde Brome' is not Brome.
+# Associations of municipalities named after one member: 'Samtgemeinde Sottrum' is not Sottrum.
 ASSOCIATION_NOUNS = word_set(
     "Samtgemeinde Verbandsgemeinde Verwaltungsgemeinschaft Verwaltungsverband "
     "Gemeindeverwaltungsverband Amt"
 )
-# Offices introduced with their holder: 'der Landrat des Kreises Ahrweiler, Jürgen Pföhler'.
+# Offices introduced with their holder: 'der Landrat des Kreises Kleve, Erika Beispiel'.
 OFFICE_NOUNS = word_set(
     "Landrat Landrätin Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin "
     "Stadtdirektor Stadtdirektorin Kreisdirektor Kreisdirektorin Beigeordnete Beigeordneter"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-# Dots after digits ("3. Juni") and after abbreviations and initials ("St. Nicolai", "Dr. Weber",
+# Dots after digits ("3. Juni") and after abbreviations and initials ("St. Marien", "Dr. Weber",
 # "e. V. Der") do not end a sentence. Punctuation at the end of a line does, whatever the next
 # line starts with ("Eintritt frei!\n26.11.2024"); so does a blank line.
 _SENTENCE_END = re.compile(
