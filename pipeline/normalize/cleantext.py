@@ -27,6 +27,9 @@ _BREAK = re.compile(f"[{_BREAKS}]")
 # The same in bytes of an ASCII-compatible encoding: C0 controls only (C1 and the rest are
 # multi-byte or encoding-dependent, and are cleaned once the text is decoded).
 _BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every other byte: deleting them leaves only the bad ones. bytes.translate walks a page in
+# 0.03 ms, the character-class search above in 0.26 ms (100 kB); most pages have none.
+_GOOD_BYTES = bytes(b for b in range(256) if not _BAD_BYTES.match(bytes([b])))
 _BREAK_BYTES = re.compile(rb"[\x0b\x0c\x1c-\x1e]")
 _DROP_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1b\x1f\x7f]")
 # UTF-16 and UTF-32 pages are full of NUL bytes: they are cleaned after decoding only.
@@ -44,9 +47,13 @@ def clean_text(text: str) -> str:
     return _DROP_ONLY.sub("", _BREAK.sub("\n", text))
 
 
+def _has_bad_bytes(body: bytes) -> bool:
+    return bool(body.translate(None, _GOOD_BYTES))
+
+
 def clean_bytes(body: bytes) -> bytes:
     """Control bytes of an ASCII-compatible page removed (line and page breaks: a newline)."""
-    if body.startswith(_WIDE_BOMS) or _BAD_BYTES.search(body) is None:
+    if body.startswith(_WIDE_BOMS) or not _has_bad_bytes(body):
         return body
     return _DROP_BYTES.sub(b"", _BREAK_BYTES.sub(b"\n", body))
 
@@ -58,7 +65,7 @@ def clean_markup(html: str | bytes) -> str | bytes:
 
 def markup_needs_cleaning(html: str | bytes) -> bool:
     if isinstance(html, bytes):
-        return not html.startswith(_WIDE_BOMS) and _BAD_BYTES.search(html) is not None
+        return not html.startswith(_WIDE_BOMS) and _has_bad_bytes(html)
     return needs_cleaning(html)
 
 
