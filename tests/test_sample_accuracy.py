@@ -55,11 +55,16 @@ def test_publication_dates_are_all_right_and_never_invented():
 
 def test_events_start_end_and_venue():
     expected = found = start_ok = end_ok = venue_ok = 0
+    reported = []
     for page, doc in results():
-        expected += len(page["events"])
         found += len(doc.events)
         for want in page["events"]:
             match = [e for e in doc.events if iso(e.start) == iso(want["start"])]
+            if want["past"]:
+                # A report of a past event ("fand am … statt") is no event.
+                reported += match
+                continue
+            expected += 1
             if match:
                 start_ok += 1
                 end_ok += iso(match[0].end) == iso(want["end"])
@@ -67,6 +72,7 @@ def test_events_start_end_and_venue():
     assert ratio(start_ok, expected) >= 0.9, (start_ok, expected)
     assert end_ok == start_ok and ratio(venue_ok, start_ok) >= 0.9, (end_ok, venue_ok, start_ok)
     assert found - start_ok <= 1, f"{found - start_ok} events that the pages do not announce"
+    assert reported == []
 
 
 def test_mentioned_places_precision_and_recall():

@@ -134,7 +134,11 @@ class Normalizer:
             events = events_mod.extract_events(
                 reader, links=content_links(page.content_html), now=now, grid=grid
             )
-        wrong = guessed and guessed_date_is_wrong(page, events, text_guess=text_guess)
+        kind = refine_kind(page, events)
+        # Judged as the page it turned out to be: an "Aktuelles" overview is a listing.
+        wrong = guessed and guessed_date_is_wrong(
+            replace(page, kind=kind), events, text_guess=text_guess
+        )
         if wrong or after_fetch(page, now):
             page = replace(page, published=None, published_source=None)
         for event in events:
@@ -151,7 +155,7 @@ class Normalizer:
             url=page.url,
             source=source,
             title=page.title,
-            kind=refine_kind(page, events),
+            kind=kind,
             published=page.published,
             modified=page.modified,
             published_source=page.published_source,
