@@ -8,6 +8,9 @@ from citynews.normalize.address import find_addresses, find_venue, parse_address
 @pytest.mark.parametrize(
     ("text", "street", "number", "postal", "town"),
     [
+        # The town before its code, as international event plugins print addresses.
+        ("Deisterstraße 10\nGöttingen, 37081", "Deisterstraße", "10", "37081", "Göttingen"),
+        ("Am Anger 4, Erfurt, 99084", "Am Anger", "4", "99084", "Erfurt"),
         (
             "Mansfelder Str. 56, 06108 Halle (Saale)",
             "Mansfelder Str.",

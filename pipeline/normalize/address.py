@@ -52,12 +52,14 @@ _TOWN = rf"""
     )
 """
 _POSTAL = rf"(?<!\d)(?:D-)?(?P<postal>\d{{5}})(?!\d)\s+{_TOWN}"
+# "Göttingen, 37081": the town before its code, as international event plugins print it.
+_POSTAL_AFTER = rf"(?P<town_first>{_NAME})[ \t]*,[ \t]*(?P<postal_after>\d{{5}})(?![\d.,:]\d|\d)"
 _SEPARATOR = r"(?:[ \t]*[,|/–-][ \t]*|[ \t]+in[ \t]+|[ \t]*\r?\n[ \t]*|[ \t]+)"
 
 _ADDRESS = re.compile(
     rf"""(?<![{_LOWER}{_UPPER}-]){_STREET}
     (?=[ \t]+\d|[ \t]*,[ \t]*(?:D-)?\d{{5}}(?!\d))
-    (?:[ \t]+{_NUMBER})?(?:{_SEPARATOR}{_POSTAL})?""",
+    (?:[ \t]+{_NUMBER})?(?:{_SEPARATOR}(?:{_POSTAL}|{_POSTAL_AFTER}))?""",
     re.VERBOSE,
 )
 _UNIT_AFTER = re.compile(
@@ -199,11 +201,11 @@ def _clean_number(number: str) -> str:
 
 
 def _from_match(m: re.Match[str]) -> Address:
-    town = m.group("town")
+    town = m.group("town") or m.group("town_first")
     return Address(
         street=" ".join(m.group("street").split()),
         house_number=_clean_number(m.group("number")) if m.group("number") else None,
-        postal_code=m.group("postal"),
+        postal_code=m.group("postal") or m.group("postal_after"),
         town=" ".join(town.split()) if town else None,
         text=m.group().strip(),
         span=(m.start(), m.start() + len(m.group().rstrip())),
@@ -229,7 +231,8 @@ def find_addresses(text: str) -> list[Address]:
     """Every street address in a text, in order ("Rathausplatz 2, 32052 Herford", …)."""
     found = []
     for m in _ADDRESS.finditer(text):
-        if m.group("postal") is None and (m.group("number") is None or _loose_street(m, text)):
+        coded = m.group("postal") or m.group("postal_after")
+        if coded is None and (m.group("number") is None or _loose_street(m, text)):
             continue
         found.append(_from_match(m))
     return found

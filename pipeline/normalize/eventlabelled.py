@@ -62,10 +62,25 @@ def _field_text(label: etree._Element, kind: str) -> str | None:
         isinstance(e.tag, str) and e.tag in _FORM_TAGS for e in value.iter()
     ):
         return None
-    if len(value.text_content()) > _MAX_CHARS:
+    values = [value, *_more_descriptions(label, value)]
+    if sum(len(v.text_content()) for v in values) > _MAX_CHARS:
         return None
-    text = "\n".join(_detail_lines(value))
+    text = "\n".join(line for v in values for line in _detail_lines(v))
     return text or None
+
+
+def _more_descriptions(label: etree._Element, value: etree._Element) -> list[etree._Element]:
+    """The further ``dd`` of a ``dt``: a venue's name in one, its address in the next."""
+    if label.tag != "dt" or value.tag != "dd":
+        return []
+    more = []
+    for sibling in value.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag != "dd":
+            break
+        more.append(sibling)
+    return more
 
 
 def labelled_fields(

@@ -192,8 +192,13 @@ def _field_texts(page: Page, kind: str) -> list[str]:
 
 
 def _field_place(page: Page) -> tuple[str | None, str | None, str | None, bool] | None:
-    """The page's one labelled venue field, if it has just one."""
+    """The page's one labelled venue field, if it has just one.
+
+    A field whose text another field contains is the same venue labelled twice (a section
+    heading "Veranstaltungsort" over a list that labels the name again).
+    """
     texts = _field_texts(page, "venue-field")
+    texts = [t for t in texts if not any(t != o and t in o for o in texts)]
     return _labelled_place(texts[0]) if len(texts) == 1 else None
 
 
