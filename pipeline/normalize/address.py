@@ -140,6 +140,7 @@ _VENUE_HEADS = (
     "space",
     "raum",
     "räume",
+    "bad",
 )
 # Genitive and linking words inside a venue name: "Aula der Realschule", "Spiegelsaal des
 # Rathauses", "Haus für Familien".
@@ -150,7 +151,8 @@ _VENUE_PHRASE = re.compile(
     rf"(?P<venue>{_NAME}(?:\s+(?:(?:der|des|dem|den|für|zur|zum|vom|von)\s+)?"
     rf"(?:{_NAME}|\([^)\n]{{1,30}}\))){{0,4}}?)"
     rf"(?=\s+in\s+[{_UPPER}]|\s+statt|\s*[,.;:!?)\n]|\s+(?:am|um|ab|bis|vom|von|und)\s"
-    rf"|\s+eine?[mnrs]?\s|\s+(?:zu|ein|geöffnet|gezeigt|eröffnet)\b|\s*$)"
+    rf"|\s+eine?[mnrs]?\s|\s+(?:zu|ein|geöffnet|gezeigt|eröffnet|öffnet|beginnt|startet)\b"
+    rf"|\s*$)"
 )
 _LABEL = re.compile(
     r"^\s*(?:Ort|Veranstaltungsort|Adresse|Location|Wo|Treffpunkt)\s*:\s*", re.IGNORECASE

@@ -26,6 +26,7 @@ from citynews.normalize.cleantext import clean_deep, clean_markup, markup_needs_
 from citynews.normalize.eventgrid import grid_text
 from citynews.normalize.eventmarkup import event_nodes
 from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, refine_kind
+from citynews.normalize.eventstatus import without_status_prefix
 from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.guesscheck import guess_is_event_day
 from citynews.normalize.pagedates import day_of
@@ -134,6 +135,8 @@ class Normalizer:
             events = events_mod.extract_events(
                 reader, links=content_links(page.content_html), now=now, grid=grid
             )
+        # The status field says "abgesagt"; the title need not say it first as well.
+        events = [replace(e, title=without_status_prefix(e.title, e.status)) for e in events]
         kind = refine_kind(page, events)
         # Judged as the page it turned out to be: an "Aktuelles" overview is a listing.
         wrong = guessed and guessed_date_is_wrong(

@@ -17,7 +17,7 @@ from citynews.normalize.dates import (
     find_dates,
     find_times,
 )
-from citynews.normalize.eventstatus import status_from_text
+from citynews.normalize.eventstatus import FALLS_OUT, status_from_text
 
 _CUE = re.compile(
     # A dot after a digit ("am 19. März") does not end the "findet … statt" span.
@@ -34,7 +34,9 @@ _CUE = re.compile(
     # Elections are days citizens act on: "die Landtagswahl am kommenden Sonntag".
     r"|(?:[Ll]andtags|[Bb]undestags|[Kk]ommunal|[Ee]uropa|[Ss]tich|[Bb]ürgermeister)wahl(?:en)?\b"
     # "Am Sonntag, 23. Februar wird der Bundestag gewählt": an election announced by its verb.
-    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b|[Aa]nhörung",
+    r"|\bwird\b(?:\d\.|[^.!?]){0,120}?\bgewählt\b|[Aa]nhörung"
+    # "öffnet am Samstag seine Türen", "beginnt am", and what cancels or moves an event.
+    r"|\böffne[nt]\b|\bbeginnt\b|\bstartet\b|\babgesagt\b|\bverschoben\b|\bABGESAGT\b|" + FALLS_OUT,
 )
 # Every alternative of _CUE contains one of these strings, in this case (keep them in step).
 # The regex engine finds no literal to scan for in _CUE and tries its ~40 branches at every
@@ -47,7 +49,8 @@ _CUE_LITERALS = (
     "prechstunde", "usstellung", "esung", "ialog", "ummit", "eetup", "achtag", "ktionstag",
     "tammtisch", "urs", "chulung", "ivestream", "ürgerversammlung", "onzert", "ernissage",
     "ufführung", "remiere", "ottesdienst", "urnier", "fest", "erkstatt", "vent", "wahl",
-    "gewählt", "nhörung",
+    "gewählt", "nhörung", "öffne", "beginnt", "startet", "fällt", "abgesagt", "verschoben",
+    "ABGESAGT",
 )
 # fmt: on
 # "am 6. September in Iserlohn": a day and a town is an appointment even without a cue word.

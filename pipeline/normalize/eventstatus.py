@@ -14,12 +14,20 @@ from datetime import date
 from citynews.model import EventStatus
 from citynews.normalize.dates import DateMatch
 
+# "fällt die Fahrt am Samstag, 8. Mai, aus" cancels; "fällt deutlich höher aus" is a result.
+_JUDGED = (
+    r"positiv|negativ|gut|besser|schlecht|schlechter|hoch|höher|niedrig|niedriger|gering|geringer"
+    r"|deutlich|knapp|anders|ähnlich|unterschiedlich|stark|stärker|schwach|schwächer|groß|größer"
+    r"|klein|kleiner|kürzer|länger|milder|kälter|wärmer|üppig|mager|eindeutig|moderat"
+)
+FALLS_OUT = rf"\bfällt\b(?:(?!\b(?:{_JUDGED})\s+aus\b)(?:\d\.|[^.!?])){{0,120}}?\baus\b"
+
 # Strongest first: a cancelled event that was also sold out is cancelled.
 _STATUS_WORDS: tuple[tuple[EventStatus, re.Pattern[str]], ...] = (
     (
         "cancelled",
         re.compile(
-            r"\b(?:abgesagt|fällt\s+(?:[\wäöüß]+\s+){0,3}?aus\b|fallen\s+(?:[\wäöüß]+\s+){0,3}?aus\b"
+            rf"{FALLS_OUT}|\b(?:abgesagt|fallen\s+(?:[\wäöüß]+\s+){{0,3}}?aus\b"
             r"|entfällt|entfallen|ausgefallen|storniert|Ausfall\b|muss\s+leider\s+ausfallen)",
             re.IGNORECASE,
         ),
@@ -69,6 +77,22 @@ _DEADLINE_VERB_AFTER = re.compile(
     r"[^.!?\n]{0,50}?\b(?:beantragt|angemeldet|anmelden|eingereicht|einreichen|bewerben"
     r"|registrieren|zurückgeschickt|eingegangen)\b"
 )
+
+
+# "ABGESAGT: Konzert", "Verschoben – Lesung", "[Ausgebucht] Kurs": the status said before the
+# title; feeds and calendars say it again from the status field.
+_STATUS_PREFIX = re.compile(
+    r"^\s*[\[(]?\s*(?:abgesagt|entfällt|fällt\s+aus|verschoben|ausgebucht|ausverkauft"
+    r"|neuer\s+termin)\s*(?:[\])]\s*[:!–-]*|[:!–-]+)\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def without_status_prefix(title: str, status: EventStatus | None) -> str:
+    """The title without the status word it starts with, for events whose status says it."""
+    if status in (None, "scheduled"):
+        return title
+    return _STATUS_PREFIX.sub("", title, count=1)
 
 
 def status_from_text(*texts: str | None) -> EventStatus:

@@ -1,0 +1,86 @@
+"""Sentences that announce an event without "findet … statt": opening, beginning, and the
+cancellation of an event (which is still the event, with its status). Own snippets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from citynews.normalize.document import Normalizer
+from citynews.normalize.eventstatus import status_from_text
+
+URL = "https://www.stadt.example/aktuelles/meldung/"
+FILLER = (
+    "Die Stadt bittet um rege Beteiligung und informiert auf ihrer Internetseite über alle "
+    "weiteren Einzelheiten, auch zur Anreise mit Bus und Bahn."
+)
+
+
+def page(title: str, sentence: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
+        '<meta property="article:published_time" content="2027-04-20T08:00:00+02:00"></head>'
+        f"<body><main><article><h1>{title}</h1><p>{sentence}</p><p>{FILLER}</p>"
+        "</article></main></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def normalize():
+    return Normalizer()
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "start", "venue", "status"),
+    [
+        (
+            "Repair-Café öffnet wieder",
+            "Das Repair-Café im Bürgerhaus Nord öffnet am Samstag, 15. Mai, von 10 bis 16 Uhr.",
+            "2027-05-15T10:00:00+02:00",
+            "Bürgerhaus Nord",
+            "scheduled",
+        ),
+        (
+            "Freibadsaison",
+            "Die Freibadsaison beginnt am 22. Mai 2027 um 9 Uhr im Waldbad.",
+            "2027-05-22T09:00:00+02:00",
+            "Waldbad",
+            "scheduled",
+        ),
+        (
+            "Stadtradeln",
+            "Wegen Sturmwarnung fällt die Auftaktfahrt am Samstag, 8. Mai, aus.",
+            "2027-05-08",
+            None,
+            "cancelled",
+        ),
+        (
+            "ABGESAGT: Frühjahrsempfang",
+            "Der Frühjahrsempfang am 7. Mai 2027 ist abgesagt.",
+            "2027-05-07",
+            None,
+            "cancelled",
+        ),
+    ],
+)
+def test_announcing_sentences(normalize, title, sentence, start, venue, status):
+    doc = normalize(page(title, sentence), URL, now=date(2027, 4, 21))
+    (event,) = doc.events
+    assert (str(event.start.isoformat()), event.venue, event.status) == (start, venue, status)
+    assert not event.title.upper().startswith("ABGESAGT")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Wegen Sturmwarnung fällt die Auftaktfahrt am Samstag, 8. Mai, aus.", "cancelled"),
+        ("Der Kurs fällt heute leider aus.", "cancelled"),
+        # "fällt … aus" with a judgement is a result, not a cancellation.
+        ("Die Bilanz des Festes fällt positiv aus.", "scheduled"),
+        ("Der Zuschuss fällt in diesem Jahr deutlich höher aus.", "scheduled"),
+    ],
+)
+def test_falls_out(text, status):
+    assert status_from_text(text) == status
