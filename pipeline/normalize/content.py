@@ -140,7 +140,23 @@ _TRAFILATURA_CLEANS = "|".join(
 )
 
 
+def _item_fields_as_paragraphs(tree: etree._Element) -> None:
+    """``div`` fields of a list item become ``p``: trafilatura keeps paragraphs apart inside an
+    item but runs ``div`` texts together ("19:00 UhrSommerkonzert des MusikvereinsFesthalle")."""
+    for item in tree.iter("li"):
+        fields = [
+            d
+            for d in item.iterchildren("div")
+            if not len(d)
+            or all(c.tag not in ("div", "ul", "ol", "table", "p") for c in d.iterdescendants())
+        ]
+        if len(fields) >= 2:
+            for field in fields:
+                field.tag = "p"
+
+
 def _from_trafilatura(tree: etree._Element, url: str, title: str | None) -> tuple[str, str]:
+    _item_fields_as_paragraphs(tree)
     try:
         doc = trafilatura.bare_extraction(
             tree,
