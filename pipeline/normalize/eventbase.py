@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from citynews.model import Event, Page
@@ -316,6 +316,8 @@ def _combine(match: DateMatch, times: Iterable[TimeMatch]) -> tuple[date | datet
     if not match.all_day:
         return match.start, match.end, False
     for tm in times:
+        if tm.start == time(0, 0) and tm.end is None:
+            continue  # "00:00 Uhr" is how calendars print "no time" (see dates._build)
         start_day = _day(match.start)
         last_day = _day(match.end) if match.end is not None else start_day
         start = datetime.combine(start_day, tm.start, tzinfo=BERLIN)

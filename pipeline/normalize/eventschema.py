@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from citynews.model import Event, Page
+from citynews.model import DateValue, Event, Page
 from citynews.normalize.address import parse_address
 from citynews.normalize.dates import (
     BERLIN,
@@ -162,6 +162,26 @@ def _registration(node: dict[str, Any]) -> str | None:
     return _scalar(node.get("url"))
 
 
+def _at_midnight(value: DateValue | None) -> bool:
+    return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
+
+
+def _days_at_midnight(
+    start: DateValue, end: DateValue | None, source: str
+) -> tuple[DateValue, DateValue | None]:
+    """Page markup writes "T00:00:00" for events without a time, as calendars print "00:00
+    Uhr": the day alone is known. Calendar files (iCal) state real times and keep them."""
+    if (
+        source.startswith("ical")
+        or not _at_midnight(start)
+        or not (end is None or _at_midnight(end))
+    ):
+        return start, end
+    first = start.date()  # type: ignore[union-attr]
+    last = end.date() if isinstance(end, datetime) else None
+    return first, (last if last and last > first else None)
+
+
 def _jsonld_events(page: Page) -> list[Event]:
     shown: list[DateMatch] | None = None
     events: list[Event] = []
@@ -179,6 +199,7 @@ def _jsonld_events(page: Page) -> list[Event]:
         if _utc_labelled_wall_clock(start, raw_start, shown):
             start = _as_local_wall(raw_start)
             end = _as_local_wall(raw_end) if isinstance(end, datetime) else end
+        start, end = _days_at_midnight(start, end, str(node.get("_source", "jsonld")))
         title = _scalar(node.get("name")) or page.title or ""
         venue, address, town, online = _location(node.get("location"))
         mode = _scalar(node.get("eventAttendanceMode")) or ""
