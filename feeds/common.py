@@ -30,11 +30,15 @@ _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"} - _DROP_WITH_CONTENT
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # Bidi embeddings, overrides and isolates: they let a title display as something it is not.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# Lines a portal marks as advertising ("Anzeige · Jetzt Tarife vergleichen!") are not content.
-_AD_LINE = re.compile(
-    r"^[ \t]*(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*$", re.IGNORECASE | re.MULTILINE
-)
+_BIDI_CHARS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI = re.compile(f"[{_BIDI_CHARS}]")
+# Lines a portal marks as advertising ("Anzeige · Jetzt Tarife vergleichen!") are not content:
+# the first line, and every line after a newline. A pattern that starts with the newline lets
+# the regex engine jump from newline to newline; "^" with re.MULTILINE tried every position
+# (7 times slower on a 3,000-character article).
+_AD_WORDS = r"[ \t]*(?i:Anzeige|Werbung|Gesponsert|Sponsored)\b.*"
+_AD_LINE = re.compile(r"\n" + _AD_WORDS)
+_AD_FIRST_LINE = re.compile(_AD_WORDS)
 _AD_BLOCK = re.compile(
     r"<(p|div|li|aside|section|span)\b[^>]*>\s*(?:<[^>]+>\s*)*"
     r"(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*?</\1>",
@@ -148,27 +152,39 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
-# A document shows up in several feeds of one build (a district right before its towns):
-# it is cleaned once while it is among the recently seen.
-@lru_cache(maxsize=1024)
+# Built once: nh3.clean() converts its option sets on every call, half of its time on an
+# article.
+_HTML_CLEANER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags=_DROP_WITH_CONTENT,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+_TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
 def clean_html(fragment: str | None) -> str:
     """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
     if not fragment:
         return ""
-    return nh3.clean(
-        without_ads(_BIDI.sub("", fragment)),
-        tags=_ALLOWED_TAGS,
-        clean_content_tags=_DROP_WITH_CONTENT,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _HTML_CLEANER.clean(without_ads(without_bidi(fragment)))
+
+
+def without_bidi(text: str) -> str:
+    """Text without bidi controls; a test per character is 5 times faster than the regex on
+    text that has none (nearly all)."""
+    if any(char in text for char in _BIDI_CHARS):
+        return _BIDI.sub("", text)
+    return text
 
 
 def without_ads(text: str | None) -> str:
     """Text or HTML without the lines and blocks a portal marks as advertising."""
     if not text:
         return ""
-    return _AD_LINE.sub("", _AD_BLOCK.sub("", text))
+    text = _AD_LINE.sub("\n", _AD_BLOCK.sub("", text))
+    first = _AD_FIRST_LINE.match(text)
+    return text[first.end() :] if first else text
 
 
 @lru_cache(maxsize=8192)
@@ -176,11 +192,9 @@ def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
     """Text without any markup or bidi controls, whitespace collapsed, cut at a word boundary."""
     if not text:
         return ""
-    text = _BIDI.sub("", text)
+    text = without_bidi(text)
     # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag later.
-    text = _TAG.sub(
-        " ", html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    )
+    text = _TAG.sub(" ", html.unescape(_TEXT_CLEANER.clean(text)))
     text = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
     if max_chars and len(text) > max_chars:
         cut = text[:max_chars].rsplit(" ", 1)[0]
