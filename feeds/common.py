@@ -13,6 +13,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -75,15 +76,17 @@ class FeedsWriteError(CitynewsError):
     exit_code = 1
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly these bytes (mtime then stays).
+def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
+    """Write ``data`` (bytes, or parts written one after the other) unless the file already
+    holds exactly these bytes (its mtime then stays).
 
     The bytes go to a temporary file created exclusively (O_EXCL, unpredictable name) in the
     target folder and then replace ``path``: a planted symlink is never followed, a reader
     never sees half a file, and a failed write leaves no temporary file behind.
     """
+    parts = [data] if isinstance(data, bytes) else data
     try:
-        if not path.is_symlink() and path.read_bytes() == data:
+        if not path.is_symlink() and _holds(path.read_bytes(), parts):
             return False
     except FileNotFoundError:
         pass
@@ -94,14 +97,43 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+        try:
+            os.fchmod(fd, _FILE_MODE)
+            _write_parts(fd, parts)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise FeedsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
+
+
+def _holds(current: bytes, parts: Sequence[bytes]) -> bool:
+    """Whether ``current`` is the concatenation of ``parts``."""
+    if len(current) != sum(map(len, parts)):
+        return False
+    view, start = memoryview(current), 0
+    for part in parts:
+        if view[start : start + len(part)] != part:
+            return False
+        start += len(part)
+    return True
+
+
+# Parts per writev call: well below any system's IOV_MAX (1024 on Linux).
+_WRITEV_PARTS = 512
+
+
+def _write_parts(fd: int, parts: Sequence[bytes]) -> None:
+    """All parts in order, with a system call per few hundred parts and no copy to join them."""
+    for first in range(0, len(parts), _WRITEV_PARTS):
+        chunk = parts[first : first + _WRITEV_PARTS]
+        written = os.writev(fd, chunk)
+        if written < sum(map(len, chunk)):
+            rest = memoryview(b"".join(chunk))[written:]
+            while rest:
+                rest = rest[os.write(fd, rest) :]
 
 
 def check_base_url(url: str, *, allow_file: bool = False) -> str:
