@@ -161,6 +161,7 @@ def build_feeds(
                 feeds.append(feed)
             clock = report.charge(feed.group, clock)
         rendered = _Rendered(feeds)
+        row_keys: dict[str, str] = {}
         for feed in feeds:
             names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
             fallback = None if feed.data.rows else _fallback_updated(conn)
@@ -172,7 +173,7 @@ def build_feeds(
                 base_url,
                 limit,
                 fallback,
-                _row_keys(feed),
+                _row_keys(feed, row_keys),
                 source_labels,
             )
             fingerprints.update(dict.fromkeys(names, key))
@@ -228,32 +229,36 @@ def build_feeds(
     return report
 
 
-def _row_keys(feed: Feed) -> object:
+def _row_keys(feed: Feed, known: dict[str, str]) -> object:
     """What a feed's rows contribute to its fingerprint.
 
     A document's stored content changes only together with its content hash and update time,
     so these stand for its text and HTML (hashing those took a third of a build); its topic and
     place labels go in by name. Event rows are taken whole: their columns are small and change
     on their own. One string per document, not nested lists: thousands of place feeds made
-    walking those a third of a no-change rebuild.
+    walking those a third of a no-change rebuild. ``known`` keeps each document's string for
+    the other feeds it appears in (labels are per document).
     """
     data = feed.data
     if data.events:
         return [data.rows, data.topics, data.places]
-    return "\n".join(
-        repr(
-            (
-                r["id"],
-                r["content_hash"],
-                r["updated_at"],
-                r["first_seen"],
-                r["source"],
-                data.topics.get(r["id"]),
-                data.places.get(r["id"]),
+    keys = []
+    for r in data.rows:
+        key = known.get(r["id"])
+        if key is None:
+            key = known[r["id"]] = repr(
+                (
+                    r["id"],
+                    r["content_hash"],
+                    r["updated_at"],
+                    r["first_seen"],
+                    r["source"],
+                    data.topics.get(r["id"]),
+                    data.places.get(r["id"]),
+                )
             )
-        )
-        for r in data.rows
-    )
+        keys.append(key)
+    return "\n".join(keys)
 
 
 class _Rendered:

@@ -215,6 +215,7 @@ class ItemFetcher:
         self.topic_names = {t["slug"]: t["name"] for t in self.topics}
         self._known_labels: dict[str, tuple[list[str], list[str]]] = {}
         self._all_labels = False
+        self._source_cache: dict[str, tuple[str, str | None]] = {}
         columns = {row[1] for row in conn.execute("pragma table_info(events)")}
         # Event status and deadline come with a later schema migration; older files lack them.
         self.event_extras = ", ".join(
@@ -396,8 +397,7 @@ class ItemFetcher:
             summary = f"(Datum unbekannt, gefunden am {short_date(published)}) {summary}".strip()
         if places:
             summary += f" Orte: {', '.join(places)}."
-        source = self.sources.get(r["source"])
-        source_title = (title_text(source["title"]) or r["source"]) if source else r["source"]
+        source_title, source_url = self._source_labels(r["source"])
         content = clean_html(r["content_html"]) or f"<p>{html.escape(summary)}</p>"
         return Item(
             guid=guid,
@@ -410,8 +410,20 @@ class ItemFetcher:
             categories=topics,
             places=places,
             source_title=source_title,
-            source_url=safe_url(source["home_url"]) if source else None,
+            source_url=source_url,
         )
+
+    def _source_labels(self, name: str) -> tuple[str, str | None]:
+        """What an item shows of its source: its title and home page (once per source)."""
+        labels = self._source_cache.get(name)
+        if labels is None:
+            source = self.sources.get(name)
+            labels = self._source_cache[name] = (
+                (title_text(source["title"]) or name, safe_url(source["home_url"]))
+                if source
+                else (name, None)
+            )
+        return labels
 
 
 def item_dates(r: Mapping[str, Any]) -> tuple[datetime, datetime]:
