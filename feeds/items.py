@@ -234,28 +234,37 @@ class ItemFetcher:
     def place_ranking(self, places: list[PlaceFeed], limit: int) -> dict[str, Rows]:
         """The newest ``limit`` documents of every place feed, in one pass.
 
-        One ordered scan of all place links instead of a query per town: thousands of place
-        feeds cost one sort, not thousands of them. The scan reads each document's record
-        anyway (its key columns lie behind the text), so it keeps the rows too: reading them
-        again per feed took a third of a no-change rebuild.
+        One ordered walk of all place links instead of a query per town: thousands of place
+        feeds cost one sort, not thousands of them. The walk reads only indexes (the feed-order
+        index and the place links' primary key); the documents' key columns come from one
+        sequential scan of the table. Reading them per link in feed order jumped across the
+        whole table: 1.4 s for 140,000 links against 0.7 s on 100,000 documents.
         """
         ranking: dict[str, list[sqlite3.Row]] = {p.ags: [] for p in places}
-        for row in self.conn.execute(
-            f"select dp.ags as place_ags, {_KEY_COLUMNS} from document_places dp"
-            " join documents d on d.id = dp.document_id where +d.duplicate_of is null"
-            f" order by {ORDER_KEY} desc, d.id desc"
+        by_id = {
+            row["id"]: row
+            for row in self.conn.execute(
+                f"select {_KEY_COLUMNS} from documents d where d.duplicate_of is null"
+            )
+        }
+        for ags, document_id in self.conn.execute(
+            "select dp.ags, d.id from documents d join document_places dp"
+            f" on dp.document_id = d.id order by {ORDER_KEY} desc, d.id desc"
         ):
-            ags = row["place_ags"]
+            row = by_id.get(document_id)
+            if row is None:
+                continue  # a duplicate: its original is listed
             for key in (ags, ags[:5]):
-                rows = ranking.get(key)
+                chosen = ranking.get(key)
                 # A document's links are adjacent in this order: one check against the last
                 # row keeps a document once per feed.
                 if (
-                    rows is not None
-                    and len(rows) < limit
-                    and (not rows or rows[-1]["id"] != row["id"])
+                    chosen is not None
+                    and len(chosen) < limit
+                    and (not chosen or chosen[-1] is not row)
                 ):
-                    rows.append(row)
+                    chosen.append(row)
+        del by_id
         linked = {r["id"] for rows in ranking.values() for r in rows}
         documents = self.conn.execute("select count(*) from documents").fetchone()[0]
         if len(linked) * LABEL_SCAN_SHARE > documents:
