@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import feedparser
 import pytest
 from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from citynews.feeds.common import plain_text
 from citynews.feeds.items import Feed, Item, Rows
 from citynews.feeds.render import _ATOM_END, _RSS_END, entry_xml, render_feed
 from citynews.model import BERLIN
@@ -162,3 +164,53 @@ def test_characters_xml_forbids_are_dropped_and_the_feed_parses(text, kept):
         assert not parsed.bozo, parsed.bozo_exception
         assert parsed.entries[0].title == kept
         assert kept in parsed.entries[0].tags[-1].term
+
+
+def feedgen_channels(feed: Feed, base_url: str, updated: datetime) -> tuple[bytes, bytes]:
+    """How the feed builder wrote a feed's RSS channel and Atom feed through feedgen before."""
+    fg = FeedGenerator()
+    fg.id(f"urn:citynews:feed:{feed.slug}")
+    fg.title(plain_text(feed.title))
+    fg.subtitle(plain_text(feed.description))
+    fg.description(plain_text(feed.description))
+    fg.language("de")
+    fg.author(name="citynews")
+    fg.generator("citynews")
+    fg.updated(updated)
+    home = f"{base_url.rstrip('/')}/index.html" if base_url else "index.html"
+    out = []
+    for kind in ("rss", "atom"):
+        name = f"{feed.slug}.{kind}.xml"
+        self_url = f"{base_url.rstrip('/')}/{name}" if base_url else name
+        fg.link(
+            [{"href": self_url, "rel": "self"}, {"href": home, "rel": "alternate"}], replace=True
+        )
+        out.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize(
+    ("slug", "title", "description", "base_url", "updated"),
+    [
+        ("alle", "citynews – alle Meldungen", "Neue Meldungen.", "https://f.example/", None),
+        (
+            "ort-15002000-halle-saale",
+            "citynews – Halle (Saale)",
+            "Meldungen mit Bezug zu Halle (Saale) (Schlüssel 15002000).",
+            "https://f.example/feeds?a=1&b=2",
+            datetime(2026, 3, 1, 9, 30, tzinfo=BERLIN),
+        ),
+        (
+            "quelle-x",
+            'citynews – Quelle: <b>"Stadt" & Land</b> CITYNEWS-SLUG-0',
+            "Alle Meldungen von Stadt & Land; CITYNEWS-TITLE-0 \u202e",
+            "",
+            datetime(2026, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-3))),
+        ),
+    ],
+)
+def test_channels_are_byte_identical_to_feedgen(slug, title, description, base_url, updated):
+    updated = updated or datetime(2026, 7, 4, 23, 5, tzinfo=UTC)
+    feed = Feed(slug, "orte", title, description, Rows([], {}, {}))
+    rss, atom = render_feed(feed, [], base_url, updated)
+    assert (b"".join(rss), b"".join(atom)) == feedgen_channels(feed, base_url, updated)
