@@ -150,16 +150,16 @@ def _rss_item(item: Item, title: str, summary: str) -> tuple[str, str]:
         tail = ["</description>"]
     # No <author>: RSS wants an e-mail address, a source has none (the source element names it).
     tail.append(f'      <guid isPermaLink="false">{_escape(item.guid)}</guid>')
-    tail.extend(f"      <category>{_escape(name)}</category>" for name in item.categories)
+    tail.extend(f"      <category>{_label(name)}</category>" for name in item.categories)
     tail.extend(
-        f'      <category domain="{_PLACE_SCHEME}">{_escape(name)}</category>'
+        f'      <category domain="{_PLACE_SCHEME}">{_label(name)}</category>'
         for name in item.places
     )
     tail.append(f"      <pubDate>{_rfc2822(item.published)}</pubDate>")
     if item.source_title and item.source_url:
         tail.append(
-            f'      <source url="{_attribute(item.source_url)}">'
-            f"{_escape(item.source_title)}</source>"
+            f'      <source url="{_label_attribute(item.source_url)}">'
+            f"{_label(item.source_title)}</source>"
         )
     tail.append("    </item>\n")
     return "\n".join(head), "\n".join(tail)
@@ -174,7 +174,7 @@ def _atom_entry(item: Item, title: str, summary: str, content: bool) -> tuple[st
         f"    <updated>{item.updated.isoformat()}</updated>",
     ]
     if item.source_title:
-        head.append(f"    <author>\n      <name>{_escape(item.source_title)}</name>\n    </author>")
+        head.append(f"    <author>\n      <name>{_label(item.source_title)}</name>\n    </author>")
     # Empty content and summary are empty elements, as feedgen writes them.
     if content:
         head.append('    <content type="html">')
@@ -187,15 +187,15 @@ def _atom_entry(item: Item, title: str, summary: str, content: bool) -> tuple[st
         # "alternate" in Atom anyway.
         tail.append(f'    <link href="{_attribute(item.link)}"/>')
     tail.append(f"    <summary>{summary}</summary>" if summary else "    <summary/>")
-    tail.extend(f'    <category term="{_attribute(name)}"/>' for name in item.categories)
+    tail.extend(f'    <category term="{_label_attribute(name)}"/>' for name in item.categories)
     for name in item.places:
-        value = _attribute(name)
+        value = _label_attribute(name)
         tail.append(f'    <category term="{value}" scheme="{_PLACE_SCHEME}" label="{value}"/>')
     tail.append(f"    <published>{item.published.isoformat()}</published>")
     if item.source_title and item.source_url:
         tail.append(
-            f"    <source>\n      <title>{_escape(item.source_title)}</title>\n"
-            f'      <link href="{_attribute(item.source_url)}"/>\n    </source>'
+            f"    <source>\n      <title>{_label(item.source_title)}</title>\n"
+            f'      <link href="{_label_attribute(item.source_url)}"/>\n    </source>'
         )
     tail.append("  </entry>\n")
     return "\n".join(head), "\n".join(tail)
@@ -211,6 +211,11 @@ def _escape(text: str) -> str:
 def _attribute(text: str) -> str:
     """An attribute value (in double quotes) escaped as libxml2 serializes it."""
     return _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+# Topic, place and source names recur in thousands of items: each is escaped once.
+_label = lru_cache(maxsize=8192)(_escape)
+_label_attribute = lru_cache(maxsize=8192)(_attribute)
 
 
 def _valid(text: str) -> bytes:
