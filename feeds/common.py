@@ -225,9 +225,13 @@ def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
     if not text:
         return ""
     text = without_bidi(text)
-    # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag later.
-    text = _TAG.sub(" ", html.unescape(_TEXT_CLEANER.clean(text)))
-    text = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    if "<" in text or "&" in text or "\x00" in text:
+        # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag.
+        text = _TAG.sub(" ", html.unescape(_TEXT_CLEANER.clean(text)))
+        text = _TAG.sub(" ", text)
+    # Else there is no markup or reference: the sanitizer would give the text back as it was
+    # but for line ends, which become spaces anyway (most summaries; a test checks this).
+    text = _SPACE.sub(" ", text).strip()
     if max_chars and len(text) > max_chars:
         cut = text[:max_chars].rsplit(" ", 1)[0]
         text = cut.rstrip(",;:.-–") + " …"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -99,3 +100,23 @@ def test_html_is_cleaned_as_nh3_clean_with_the_same_options(text):
 )
 def test_plain_text(text, expected):
     assert plain_text(text) == expected
+
+
+def _plain_text_through_the_sanitizer(text: str) -> str:
+    """plain_text as it was before its shortcut for text without markup."""
+    text = _REFERENCE_BIDI.sub("", text)
+    cleaned = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
+    text = re.sub(r"<[^>]*>", " ", html.unescape(cleaned))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", text)).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="<&\x00"),
+        max_size=60,
+    )
+    | _texts
+)
+def test_text_without_markup_comes_out_as_the_sanitizer_gave_it(text):
+    assert plain_text(text) == _plain_text_through_the_sanitizer(text)
