@@ -50,7 +50,9 @@ def render_feed(
     # Titles and descriptions are plain text: a source title with markup must not turn into
     # markup once a reader decodes the channel.
     values = {
-        b"SLUG": feed.slug.encode(),
+        # The slug is text in the Atom id and an attribute value in the self links.
+        b"SLUG": _valid(_escape(feed.slug)),
+        b"SLUGLINK": _valid(_attribute(feed.slug)),
         b"TITLE": _valid(_escape(plain_text(feed.title))),
         b"DESCRIPTION": _valid(_escape(plain_text(feed.description))),
         b"RSSDATE": _rfc2822(updated).encode(),
@@ -67,7 +69,7 @@ def render_feed(
 
 
 # Stand-ins for a feed's values in the channels feedgen renders once per build.
-_PLACEHOLDER = re.compile(rb"CITYNEWS-(SLUG|TITLE|DESCRIPTION|RSSDATE|ISODATE)-0")
+_PLACEHOLDER = re.compile(rb"CITYNEWS-(SLUG|SLUGLINK|TITLE|DESCRIPTION|RSSDATE|ISODATE)-0")
 _STAMP = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
@@ -94,7 +96,7 @@ def _channels(base_url: str) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
     }
     out = []
     for kind, end in (("rss", _RSS_END), ("atom", _ATOM_END)):
-        self_url = join_url(base_url, f"CITYNEWS-SLUG-0.{kind}.xml")
+        self_url = join_url(base_url, f"CITYNEWS-SLUGLINK-0.{kind}.xml")
         # feedgen uses the last link as the RSS <link>: the human-readable page goes last.
         fg.link(
             [{"href": self_url, "rel": "self"}, {"href": home, "rel": "alternate"}], replace=True

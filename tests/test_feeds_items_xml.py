@@ -207,6 +207,7 @@ def feedgen_channels(feed: Feed, base_url: str, updated: datetime) -> tuple[byte
             "",
             datetime(2026, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-3))),
         ),
+        ('thema-"a"&<b>', "citynews – Thema", "Meldungen.", "https://f.example/", None),
     ],
 )
 def test_channels_are_byte_identical_to_feedgen(slug, title, description, base_url, updated):
