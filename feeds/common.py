@@ -13,6 +13,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -30,11 +31,15 @@ _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"} - _DROP_WITH_CONTENT
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # Bidi embeddings, overrides and isolates: they let a title display as something it is not.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# Lines a portal marks as advertising ("Anzeige · Jetzt Tarife vergleichen!") are not content.
-_AD_LINE = re.compile(
-    r"^[ \t]*(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*$", re.IGNORECASE | re.MULTILINE
-)
+_BIDI_CHARS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI = re.compile(f"[{_BIDI_CHARS}]")
+# Lines a portal marks as advertising ("Anzeige · Jetzt Tarife vergleichen!") are not content:
+# the first line, and every line after a newline. A pattern that starts with the newline lets
+# the regex engine jump from newline to newline; "^" with re.MULTILINE tried every position
+# (7 times slower on a 3,000-character article).
+_AD_WORDS = r"[ \t]*(?i:Anzeige|Werbung|Gesponsert|Sponsored)\b.*"
+_AD_LINE = re.compile(r"\n" + _AD_WORDS)
+_AD_FIRST_LINE = re.compile(_AD_WORDS)
 _AD_BLOCK = re.compile(
     r"<(p|div|li|aside|section|span)\b[^>]*>\s*(?:<[^>]+>\s*)*"
     r"(?:Anzeige|Werbung|Gesponsert|Sponsored)\b.*?</\1>",
@@ -71,15 +76,17 @@ class FeedsWriteError(CitynewsError):
     exit_code = 1
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly these bytes (mtime then stays).
+def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
+    """Write ``data`` (bytes, or parts written one after the other) unless the file already
+    holds exactly these bytes (its mtime then stays).
 
     The bytes go to a temporary file created exclusively (O_EXCL, unpredictable name) in the
     target folder and then replace ``path``: a planted symlink is never followed, a reader
     never sees half a file, and a failed write leaves no temporary file behind.
     """
+    parts = [data] if isinstance(data, bytes) else data
     try:
-        if not path.is_symlink() and path.read_bytes() == data:
+        if not path.is_symlink() and _holds(path.read_bytes(), parts):
             return False
     except FileNotFoundError:
         pass
@@ -90,14 +97,43 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+        try:
+            os.fchmod(fd, _FILE_MODE)
+            _write_parts(fd, parts)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise FeedsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
+
+
+def _holds(current: bytes, parts: Sequence[bytes]) -> bool:
+    """Whether ``current`` is the concatenation of ``parts``."""
+    if len(current) != sum(map(len, parts)):
+        return False
+    view, start = memoryview(current), 0
+    for part in parts:
+        if view[start : start + len(part)] != part:
+            return False
+        start += len(part)
+    return True
+
+
+# Parts per writev call: well below any system's IOV_MAX (1024 on Linux).
+_WRITEV_PARTS = 512
+
+
+def _write_parts(fd: int, parts: Sequence[bytes]) -> None:
+    """All parts in order, with a system call per few hundred parts and no copy to join them."""
+    for first in range(0, len(parts), _WRITEV_PARTS):
+        chunk = parts[first : first + _WRITEV_PARTS]
+        written = os.writev(fd, chunk)
+        if written < sum(map(len, chunk)):
+            rest = memoryview(b"".join(chunk))[written:]
+            while rest:
+                rest = rest[os.write(fd, rest) :]
 
 
 def check_base_url(url: str, *, allow_file: bool = False) -> str:
@@ -148,27 +184,39 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
-# A document shows up in several feeds of one build (a district right before its towns):
-# it is cleaned once while it is among the recently seen.
-@lru_cache(maxsize=1024)
+# Built once: nh3.clean() converts its option sets on every call, half of its time on an
+# article.
+_HTML_CLEANER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags=_DROP_WITH_CONTENT,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+_TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
 def clean_html(fragment: str | None) -> str:
     """Sanitize HTML for output: no scripts, styles, frames, event handlers or javascript: URLs."""
     if not fragment:
         return ""
-    return nh3.clean(
-        without_ads(_BIDI.sub("", fragment)),
-        tags=_ALLOWED_TAGS,
-        clean_content_tags=_DROP_WITH_CONTENT,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _HTML_CLEANER.clean(without_ads(without_bidi(fragment)))
+
+
+def without_bidi(text: str) -> str:
+    """Text without bidi controls; a test per character is 5 times faster than the regex on
+    text that has none (nearly all)."""
+    if any(char in text for char in _BIDI_CHARS):
+        return _BIDI.sub("", text)
+    return text
 
 
 def without_ads(text: str | None) -> str:
     """Text or HTML without the lines and blocks a portal marks as advertising."""
     if not text:
         return ""
-    return _AD_LINE.sub("", _AD_BLOCK.sub("", text))
+    text = _AD_LINE.sub("\n", _AD_BLOCK.sub("", text))
+    first = _AD_FIRST_LINE.match(text)
+    return text[first.end() :] if first else text
 
 
 @lru_cache(maxsize=8192)
@@ -176,12 +224,14 @@ def plain_text(text: str | None, *, max_chars: int | None = None) -> str:
     """Text without any markup or bidi controls, whitespace collapsed, cut at a word boundary."""
     if not text:
         return ""
-    text = _BIDI.sub("", text)
-    # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag later.
-    text = _TAG.sub(
-        " ", html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    )
-    text = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    text = without_bidi(text)
+    if "<" in text or "&" in text or "\x00" in text:
+        # Markup is removed after unescaping too, so "&lt;script&gt;" cannot turn into a tag.
+        text = _TAG.sub(" ", html.unescape(_TEXT_CLEANER.clean(text)))
+        text = _TAG.sub(" ", text)
+    # Else there is no markup or reference: the sanitizer would give the text back as it was
+    # but for line ends, which become spaces anyway (most summaries; a test checks this).
+    text = _SPACE.sub(" ", text).strip()
     if max_chars and len(text) > max_chars:
         cut = text[:max_chars].rsplit(" ", 1)[0]
         text = cut.rstrip(",;:.-–") + " …"

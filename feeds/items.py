@@ -49,7 +49,11 @@ _KEY_COLUMNS = (
     "d.id, d.url, d.source, d.title, d.published, d.modified, d.first_seen, d.content_hash,"
     " d.updated_at"
 )
-_BODY_COLUMNS = "d.summary, substr(d.text, 1, 1000) as text_start, d.content_html"
+# The text's start stands in for a missing summary; read only then (a fifth of the query).
+_BODY_COLUMNS = (
+    "d.summary, case when coalesce(d.summary, '') = '' then substr(d.text, 1, 1000) end"
+    " as text_start, d.content_html"
+)
 _DOC_COLUMNS = f"{_KEY_COLUMNS}, {_BODY_COLUMNS}"
 
 
@@ -215,6 +219,7 @@ class ItemFetcher:
         self.topic_names = {t["slug"]: t["name"] for t in self.topics}
         self._known_labels: dict[str, tuple[list[str], list[str]]] = {}
         self._all_labels = False
+        self._source_cache: dict[str, tuple[str, str | None]] = {}
         columns = {row[1] for row in conn.execute("pragma table_info(events)")}
         # Event status and deadline come with a later schema migration; older files lack them.
         self.event_extras = ", ".join(
@@ -233,28 +238,37 @@ class ItemFetcher:
     def place_ranking(self, places: list[PlaceFeed], limit: int) -> dict[str, Rows]:
         """The newest ``limit`` documents of every place feed, in one pass.
 
-        One ordered scan of all place links instead of a query per town: thousands of place
-        feeds cost one sort, not thousands of them. The scan reads each document's record
-        anyway (its key columns lie behind the text), so it keeps the rows too: reading them
-        again per feed took a third of a no-change rebuild.
+        One ordered walk of all place links instead of a query per town: thousands of place
+        feeds cost one sort, not thousands of them. The walk reads only indexes (the feed-order
+        index and the place links' primary key); the documents' key columns come from one
+        sequential scan of the table. Reading them per link in feed order jumped across the
+        whole table: 1.4 s for 140,000 links against 0.7 s on 100,000 documents.
         """
         ranking: dict[str, list[sqlite3.Row]] = {p.ags: [] for p in places}
-        for row in self.conn.execute(
-            f"select dp.ags as place_ags, {_KEY_COLUMNS} from document_places dp"
-            " join documents d on d.id = dp.document_id where +d.duplicate_of is null"
-            f" order by {ORDER_KEY} desc, d.id desc"
+        by_id = {
+            row["id"]: row
+            for row in self.conn.execute(
+                f"select {_KEY_COLUMNS} from documents d where d.duplicate_of is null"
+            )
+        }
+        for ags, document_id in self.conn.execute(
+            "select dp.ags, d.id from documents d join document_places dp"
+            f" on dp.document_id = d.id order by {ORDER_KEY} desc, d.id desc"
         ):
-            ags = row["place_ags"]
+            row = by_id.get(document_id)
+            if row is None:
+                continue  # a duplicate: its original is listed
             for key in (ags, ags[:5]):
-                rows = ranking.get(key)
+                chosen = ranking.get(key)
                 # A document's links are adjacent in this order: one check against the last
                 # row keeps a document once per feed.
                 if (
-                    rows is not None
-                    and len(rows) < limit
-                    and (not rows or rows[-1]["id"] != row["id"])
+                    chosen is not None
+                    and len(chosen) < limit
+                    and (not chosen or chosen[-1] is not row)
                 ):
-                    rows.append(row)
+                    chosen.append(row)
+        del by_id
         linked = {r["id"] for rows in ranking.values() for r in rows}
         documents = self.conn.execute("select count(*) from documents").fetchone()[0]
         if len(linked) * LABEL_SCAN_SHARE > documents:
@@ -396,8 +410,7 @@ class ItemFetcher:
             summary = f"(Datum unbekannt, gefunden am {short_date(published)}) {summary}".strip()
         if places:
             summary += f" Orte: {', '.join(places)}."
-        source = self.sources.get(r["source"])
-        source_title = (title_text(source["title"]) or r["source"]) if source else r["source"]
+        source_title, source_url = self._source_labels(r["source"])
         content = clean_html(r["content_html"]) or f"<p>{html.escape(summary)}</p>"
         return Item(
             guid=guid,
@@ -410,8 +423,20 @@ class ItemFetcher:
             categories=topics,
             places=places,
             source_title=source_title,
-            source_url=safe_url(source["home_url"]) if source else None,
+            source_url=source_url,
         )
+
+    def _source_labels(self, name: str) -> tuple[str, str | None]:
+        """What an item shows of its source: its title and home page (once per source)."""
+        labels = self._source_cache.get(name)
+        if labels is None:
+            source = self.sources.get(name)
+            labels = self._source_cache[name] = (
+                (title_text(source["title"]) or name, safe_url(source["home_url"]))
+                if source
+                else (name, None)
+            )
+        return labels
 
 
 def item_dates(r: Mapping[str, Any]) -> tuple[datetime, datetime]:
