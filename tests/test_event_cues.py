@@ -9,6 +9,7 @@ import pytest
 
 from citynews.normalize.document import Normalizer
 from citynews.normalize.eventstatus import status_from_text
+from tests.pages import german_page
 
 URL = "https://www.stadt.example/aktuelles/meldung/"
 FILLER = (
@@ -18,13 +19,8 @@ FILLER = (
 
 
 def page(title: str, sentence: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-        f"<title>{title}</title>"
-        '<meta property="article:published_time" content="2027-04-20T08:00:00+02:00"></head>'
-        f"<body><main><article><h1>{title}</h1><p>{sentence}</p><p>{FILLER}</p>"
-        "</article></main></body></html>"
-    )
+    body = f"<p>{sentence}</p><p>{FILLER}</p>"
+    return german_page(title, body, published="2027-04-20T08:00:00+02:00")
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from citynews.normalize.extract import extract_page
+from tests.pages import german_page
 
 INTRO = (
     "<p>Hier finden Sie die Termine der Gemeinde im Überblick, sortiert nach Datum. Änderungen "
@@ -14,10 +15,7 @@ INTRO = (
 
 
 def page(items: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Termine</title>'
-        f"</head><body><main><h1>Termine</h1>{INTRO}<ul>{items}</ul></main></body></html>"
-    )
+    return german_page("Termine", f"{INTRO}<ul>{items}</ul>")
 
 
 @pytest.mark.parametrize(

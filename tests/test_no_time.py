@@ -10,6 +10,7 @@ import pytest
 
 from citynews.model import BERLIN, Hints
 from citynews.normalize.document import Normalizer
+from tests.pages import german_page
 
 URL = "https://www.gemeinde.example/termine/seniorennachmittag/"
 BODY = (
@@ -20,11 +21,7 @@ BODY = (
 
 def html(sentence: str = "", node: dict | None = None) -> str:
     script = f'<script type="application/ld+json">{json.dumps(node)}</script>' if node else ""
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-        f"<title>Seniorennachmittag</title>{script}</head><body><main><h1>Seniorennachmittag</h1>"
-        f"<p>{sentence}</p><p>{BODY}</p></main></body></html>"
-    )
+    return german_page("Seniorennachmittag", f"<p>{sentence}</p><p>{BODY}</p>", head=script)
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,15 @@ from datetime import date
 import pytest
 
 from citynews.normalize.document import Normalizer
+from tests.pages import german_page
 
 URL = "https://www.stadt.example/aktuelles/digitaltag/"
 
 
 def page(paragraphs: list[str], *, published: str | None = "2026-10-12") -> str:
-    meta = f'<meta property="article:published_time" content="{published}T10:00:00+02:00">'
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Digitaltag</title>'
-        f"{meta if published else ''}</head><body><main><article><h1>Digitaltag im Rathaus</h1>"
-        f"{body}</article></main></body></html>"
-    )
+    stamp = f"{published}T10:00:00+02:00" if published else None
+    return german_page("Digitaltag im Rathaus", body, published=stamp)
 
 
 FILLER = (

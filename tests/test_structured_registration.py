@@ -10,6 +10,7 @@ import pytest
 
 from citynews.model import Hints
 from citynews.normalize.document import Normalizer
+from tests.pages import german_page
 
 URL = "https://www.kreis.example/veranstaltungen/gruenderabend/"
 
@@ -22,14 +23,11 @@ def page(body: str, *, node: dict | None = None) -> str:
         "startDate": "2027-04-22T18:00:00+02:00",
         "location": {"@type": "Place", "name": "Technologiezentrum"},
     }
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-        "<title>Gründerabend im Technologiezentrum</title>"
-        f'<script type="application/ld+json">{json.dumps(node)}</script></head><body><main>'
-        "<article><h1>Gründerabend im Technologiezentrum</h1>"
+    return german_page(
+        "Gründerabend im Technologiezentrum",
         "<p>Junge Unternehmen stellen sich vor, danach bleibt Zeit für Gespräche mit "
-        "Geldgebern, der Wirtschaftsförderung und den Kammern der Region.</p>"
-        f"{body}</article></main></body></html>"
+        f"Geldgebern, der Wirtschaftsförderung und den Kammern der Region.</p>{body}",
+        head=f'<script type="application/ld+json">{json.dumps(node)}</script>',
     )
 
 
