@@ -15,7 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from citynews.model import BERLIN
+from citynews.normalize.clocktimes import TimeMatch, find_times, time_at
 from citynews.normalize.sentences import sentence_at
+
+__all__ = ["DateMatch", "TimeMatch", "find_dates", "find_times", "infer_year", "parse_date"]
 
 # fmt: off
 _MONTHS: dict[str, int] = {
@@ -90,23 +93,6 @@ _NOT_A_DATE_BEFORE = re.compile(
 
 _CONNECTOR = re.compile(rf"\s*{_RANGE_SEP}\s*", re.IGNORECASE)
 
-_CLOCK = r"(?P<{h}>\d{{1,2}})(?:(?P<{s}>[:.])(?P<{m}>\d\d))?(?!\d)"
-_UNIT = r"(?:\s*(?P<{u}>Uhr|h)\b)?"
-_TIME_ONE = re.compile(
-    rf"(?:(?:ab|von|um)\s+)?{_CLOCK.format(h='h1', s='s1', m='m1')}{_UNIT.format(u='u1')}",
-    re.IGNORECASE,
-)
-_TIME_RANGE = re.compile(
-    rf"""
-    (?:von\s+)?
-    {_CLOCK.format(h="h1", s="s1", m="m1")}{_UNIT.format(u="u1")}
-    \s*(?P<sep>{_DASH}|bis)\s*
-    {_CLOCK.format(h="h2", s="s2", m="m2")}{_UNIT.format(u="u2")}
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-_TIME_CANDIDATE = re.compile(r"(?<![\d.:,])(?:(?:ab|von|um)\s+)?\d{1,2}(?!\d)", re.IGNORECASE)
-
 # What may stand between a date and the clock time that belongs to it.
 _TIME_GAP = re.compile(
     r"""
@@ -147,16 +133,6 @@ class DateMatch:
 
 
 @dataclass(frozen=True)
-class TimeMatch:
-    """A clock time or time range found in a text ("15:00 – 19:00 Uhr", "ab 19 Uhr")."""
-
-    start: time
-    end: time | None
-    span: tuple[int, int]
-    text: str
-
-
-@dataclass(frozen=True)
 class _Atom:
     """A day found by ``_ATOM`` before year inference and range linking."""
 
@@ -167,6 +143,7 @@ class _Atom:
     span: tuple[int, int]
     moment: datetime | None = None
     weekday: int | None = None  # 0 = Monday, when the text names it: a clue to the year
+    listed: tuple[int, ...] = ()  # days listed before ``day`` ("25., 26. und 27. April")
 
 
 def _year(full: str | None, short: str | None) -> int | None:
@@ -208,25 +185,43 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
             before = text[max(0, span[0] - 12) : span[0]]
             if _NOT_A_DATE_BEFORE.search(before):
                 return None
-        rd = m.group("nrd")
+        rd, listed = _range_or_list(m, text, "nrd", int(m.group("nd")))
         return _Atom(
             int(m.group("nd")),
             int(m.group("nm")),
             _year(m.group("ny"), m.group("ny2")),
-            int(rd) if rd else None,
+            rd,
             span,
             weekday=named_day,
+            listed=listed,
         )
     month_word = m.group("tm").rstrip(".").lower()
-    rd = m.group("trd")
+    rd, listed = _range_or_list(m, text, "trd", int(m.group("td")))
     return _Atom(
         int(m.group("td")),
         _MONTHS[month_word],
         _year(m.group("ty"), None),
-        int(rd) if rd else None,
+        rd,
         span,
         weekday=named_day,
+        listed=listed,
     )
+
+
+_LIST_WORD = re.compile(r",|\bund\b|\bu\.|&")
+
+
+def _range_or_list(m: re.Match[str], text: str, group: str, last: int) -> tuple[int | None, tuple]:
+    """(first day of a run, days listed apart) of the day prefix: "14.–16." and "27. und 28."
+    are runs, "25., 26. und 27." and "25. und 27." three and two dates of their own."""
+    first = m.group(group)
+    if not first:
+        return None, ()
+    prefix = text[m.start(group) : m.start(group[0] + "d")]
+    days = tuple(int(d) for d in re.findall(r"\d{1,2}", prefix))
+    if _LIST_WORD.search(prefix) and (len(days) > 1 or days[-1] + 1 != last):
+        return None, days
+    return int(first), ()
 
 
 def _colon(offset: str) -> str:
@@ -319,56 +314,10 @@ def _is_past(text: str, start: int, end: int) -> bool:
     return bool(_PAST_CUE.search(sentence)) and not _FUTURE_CUE.search(sentence)
 
 
-def _clock(hour: str, minute: str | None) -> time | None:
-    h = int(hour)
-    mi = int(minute) if minute else 0
-    if h == 24 and mi == 0:
-        return time(0, 0)
-    if h > 23 or mi > 59:
-        return None
-    return time(h, mi)
-
-
-def _time_at(text: str, pos: int) -> TimeMatch | None:
-    """A clock time starting exactly at ``pos``; bare numbers need "Uhr" or a colon."""
-    m = _TIME_RANGE.match(text, pos)
-    if m:
-        seps = (m.group("s1"), m.group("s2"))
-        has_unit = bool(m.group("u1") or m.group("u2"))
-        start = _clock(m.group("h1"), m.group("m1"))
-        end = _clock(m.group("h2"), m.group("m2"))
-        # "Uhr" closes a time: after "10:16 Uhr - " a bare number is something else
-        # ("- 1. Bundesliga"); only "bis" still announces an end ("10 Uhr bis 12").
-        bare_end = not (m.group("u2") or m.group("m2"))
-        closed = m.group("u1") and bare_end and m.group("sep").lower() != "bis"
-        if start and end and (has_unit or seps == (":", ":")) and not closed:
-            return TimeMatch(start, end, m.span(), m.group())
-    m = _TIME_ONE.match(text, pos)
-    if m and (m.group("u1") or m.group("s1") == ":"):
-        start = _clock(m.group("h1"), m.group("m1"))
-        if start:
-            return TimeMatch(start, None, m.span(), m.group())
-    return None
-
-
-def find_times(text: str) -> list[TimeMatch]:
-    """All clock times in a text ("19 Uhr", "9.30 Uhr", "15:00 – 19:00 Uhr", "ab 19 Uhr")."""
-    found: list[TimeMatch] = []
-    pos = 0
-    while m := _TIME_CANDIDATE.search(text, pos):
-        tm = _time_at(text, m.start())
-        if tm is None:
-            pos = m.end()
-            continue
-        found.append(tm)
-        pos = tm.span[1]
-    return found
-
-
 def _attach(text: str, pos: int) -> TimeMatch | None:
     gap = _TIME_GAP.match(text, pos)
     at = gap.end() if gap else pos
-    return _time_at(text, at)
+    return time_at(text, at)
 
 
 def _combine(day: date, clock: time) -> datetime:
@@ -468,7 +417,11 @@ def find_dates(
         if (partner or atom).year is not None:
             last_dated = (atom.span[0], days[0])
         span = (atom.span[0], (partner or atom).span[1])
-        results.append(_build(text, days[0], days[1], _attach(text, span[1]), span))
+        clock = _attach(text, span[1])
+        for day in atom.listed if partner is None else ():
+            if (earlier := _valid(days[0].year, days[0].month, day)) and earlier < days[0]:
+                results.append(_build(text, earlier, None, clock, span))
+        results.append(_build(text, days[0], days[1], clock, span))
     return results
 
 
