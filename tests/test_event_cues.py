@@ -80,3 +80,33 @@ def test_announcing_sentences(normalize, title, sentence, start, venue, status):
 )
 def test_falls_out(text, status):
     assert status_from_text(text) == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days", "status"),
+    [
+        # A move names the new day: the old one is no event.
+        (
+            "Die Lesung am 5. Mai 2027 wird auf den 12. Mai 2027 verschoben.",
+            ["2027-05-12"],
+            "scheduled",
+        ),
+        (
+            "Das Sommerfest wird vom 14. Juni auf Samstag, 21. Juni 2027, verlegt.",
+            ["2027-06-21"],
+            "scheduled",
+        ),
+        (
+            "Der Vortrag am 20. Mai 2027 fällt aus, neuer Termin ist der 3. Juni 2027.",
+            ["2027-06-03"],
+            "scheduled",
+        ),
+        ("Die Sitzung wurde verschoben auf Freitag, 14. Mai 2027.", ["2027-05-14"], "scheduled"),
+        # Without a new day the event is postponed.
+        ("Die Lesung am 5. Mai 2027 wird verschoben.", ["2027-05-05"], "postponed"),
+    ],
+)
+def test_moved_events(normalize, sentence, days, status):
+    doc = normalize(page("Lesung", sentence), URL, now=date(2027, 4, 21))
+    assert [str(e.start)[:10] for e in doc.events] == days
+    assert {e.status for e in doc.events} == {status}

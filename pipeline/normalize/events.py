@@ -28,6 +28,7 @@ from citynews.normalize.eventbase import (
     _new_event,
     _reference,
 )
+from citynews.normalize.eventfate import announced, rescheduled
 from citynews.normalize.eventfields import (
     _fill_hours,
     _fill_place,
@@ -48,7 +49,6 @@ from citynews.normalize.eventtable import table_events
 from citynews.normalize.eventtext import (
     _text_events,
 )
-from citynews.normalize.sentences import sentence_at
 
 
 def _norm(title: str) -> set[str]:
@@ -324,31 +324,6 @@ def _grid_events(page: Page, grid: str, reference: date | None) -> list[_Candida
     return [replace(c, position=after + c.position) for c in table_events(grid, reference)]
 
 
-# Past tense in the sentence of a date: the event is reported, not announced.
-_REPORTED = re.compile(
-    r"\b(?:fand|fanden|stattfand|stattfanden|stattgefunden|besuchten|kamen|nahmen|feierten"
-    r"|trafen|informierten|diskutierten|eröffnete|eröffneten|zog|zogen)\b"
-)
-_ANNOUNCING = re.compile(r"\b(?:findet|finden|wird|werden|lädt|laden|beginnt|startet|soll)\b")
-
-
-def _announced(text: str, reference: date | None, candidates: list[_Candidate]) -> list[_Candidate]:
-    """Events read from prose that the page reports as past ("Der Tag fand am 10. Oktober im
-    Stadthaus statt. Rund 300 Gäste …") are no events: only those dated before the page's own
-    date (or the fetch day) in a past-tense sentence without an announcing verb."""
-    if reference is None:
-        return candidates
-    kept = []
-    for cand in candidates:
-        if _day(cand.event.start) < reference:
-            left, right = sentence_at(text, cand.position, cand.position + 1)
-            sentence = text[left:right]
-            if _REPORTED.search(sentence) and not _ANNOUNCING.search(sentence):
-                continue
-        kept.append(cand)
-    return kept
-
-
 def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Candidate]:
     # Both readers need the key/value blocks and the line bounds: find them once.
     blocks = list(_kv_blocks(page))
@@ -357,7 +332,8 @@ def _text_candidates(page: Page, reference: date | None, grid: str) -> list[_Can
     tables = table_events(page.text, reference)
     taken = [(s, e) for s, e, _ in blocks] + [_line_of(page.text, c.position) for c in tables]
     # Table rows are distinct items by construction: never merged with one another.
-    prose = _announced(page.text, reference, _text_events(page, reference, taken, lines))
+    prose = _text_events(page, reference, taken, lines)
+    prose = rescheduled(page.text, announced(page.text, reference, prose))
     candidates = _dedupe(kv + prose) + tables
     candidates += _grid_events(page, grid, reference)
     candidates.sort(key=lambda c: c.position)
