@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.guesscheck import guess_is_event_day
 from citynews.normalize.pagedates import day_of
 from citynews.normalize.placepublisher import publisher_place
+from citynews.normalize.registration import registration_links
 from citynews.normalize.structured import declared_in_markup
 
 
@@ -40,6 +42,21 @@ def content_links(content_html: str) -> list[tuple[str, str]]:
         return []
     root = lxml.html.fragment_fromstring(content_html, create_parent="div")
     return [(a.text_content().strip(), a.get("href")) for a in root.iter("a") if a.get("href")]
+
+
+def _with_offered_registration(
+    events: list[Event], offered: Callable[[], list[tuple[str, str]]] | None
+) -> list[Event]:
+    """The page's one event takes a registration button beside the text (a details box, a
+    sidebar) when its text links none; looked for only then, since it scans every link."""
+    if offered is None or len({e.title for e in events}) != 1:
+        return events
+    if all(e.registration_url for e in events):
+        return events
+    links = offered()
+    if not links:
+        return events
+    return [e if e.registration_url else replace(e, registration_url=links[0][1]) for e in events]
 
 
 class Normalizer:
@@ -95,6 +112,7 @@ class Normalizer:
             now=now,
             text_guess=text_guess,
             grid=grid,
+            offered=lambda: registration_links(tree, page.url),
         )
         # An event or listing page that names no place at all is about its publisher's town
         # (read only then); a news article without one is about no town in particular.
@@ -113,6 +131,7 @@ class Normalizer:
         text_guess: bool = False,
         stated_events: list[Event] | None = None,
         grid: str = "",
+        offered: Callable[[], list[tuple[str, str]]] | None = None,
     ) -> Document:
         """``now``: the day the page was fetched, the year of undated days when it has no date.
 
@@ -133,10 +152,14 @@ class Normalizer:
             events = events_mod.listing_events(reader, now=now, grid=grid)
         else:
             events = events_mod.extract_events(
-                reader, links=content_links(page.content_html), now=now, grid=grid
+                reader,
+                links=content_links(page.content_html),
+                now=now,
+                grid=grid,
             )
         # The status field says "abgesagt"; the title need not say it first as well.
         events = [replace(e, title=without_status_prefix(e.title, e.status)) for e in events]
+        events = _with_offered_registration(events, offered)
         kind = refine_kind(page, events)
         # Judged as the page it turned out to be: an "Aktuelles" overview is a listing.
         wrong = guessed and guessed_date_is_wrong(
