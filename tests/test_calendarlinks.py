@@ -106,7 +106,7 @@ def test_an_entry_is_read_as_a_schema_event():
     assert node["_source"] == "ical-link"
     assert node["startDate"] == "2027-03-19T17:30:00+01:00"
     assert node["endDate"] == "2027-03-19T20:00:00+01:00"
-    assert node["location"]["name"] == "Stadtteilzentrum Nord"
+    assert node["location"] == "Stadtteilzentrum Nord, Lindenweg 4, 99084 Erfurt"
 
 
 def one_event(lines: str) -> dict:
@@ -136,20 +136,28 @@ def test_entry_times(lines, start, end):
 
 
 @pytest.mark.parametrize(
-    ("location", "expected"),
+    ("location", "venue", "address"),
     [
         (
             "Stadthalle Nord, Lindenweg 4, 99084 Erfurt",
-            {"@type": "Place", "name": "Stadthalle Nord", "address": "Lindenweg 4, 99084 Erfurt"},
+            "Stadthalle Nord",
+            "Lindenweg 4, 99084 Erfurt",
         ),
-        ("Lindenweg 4, 99084 Erfurt", "Lindenweg 4, 99084 Erfurt"),
-        ("Großer Saal im Rathaus", "Großer Saal im Rathaus"),
-        ("", None),
+        ("Lindenweg 4, 99084 Erfurt", None, "Lindenweg 4, 99084 Erfurt"),
+        ("Großer Saal im Rathaus", "Großer Saal im Rathaus", None),
     ],
 )
-def test_entry_location_names_the_venue_apart_from_its_address(location, expected):
-    node = one_event(f"DTSTART;VALUE=DATE:20270514\nLOCATION:{location}\n")
-    assert node["location"] == expected
+def test_entry_location_names_the_venue_apart_from_its_address(location, venue, address):
+    entry = ENTRY.replace("Stadtteilzentrum Nord, Lindenweg 4, 99084 Erfurt", location)
+    page = EVENT_PAGE.replace("/termine/repair-cafe.ics", "")
+    (event,) = Normalizer()(
+        page, PAGE, hints=Hints(calendars=(entry,)), now=date(2027, 3, 1)
+    ).events
+    assert (event.venue, event.address) == (venue, address)
+
+
+def test_an_entry_without_location_gives_none():
+    assert one_event("DTSTART;VALUE=DATE:20270514\nLOCATION:\n")["location"] is None
 
 
 def test_a_whole_calendar_gives_only_the_events_named_like_the_page():

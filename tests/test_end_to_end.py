@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,14 +16,9 @@ import pytest
 
 from citynews.config import SAMPLE_SOURCES, load_sources
 from citynews.sample.sites import HOSTS, ROBOTS_DISALLOWED_URL, SampleServer, ground_truth
-from tests.conftest import run_cli
+from tests.conftest import query, run_cli
 
 pytestmark = pytest.mark.slow
-
-
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def snapshot(db: Path, table: str) -> list[tuple]:

@@ -8,12 +8,11 @@ another a vertical tab in its text (it used to make the main-text step return no
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import query, run_cli
 from tests.faultserver import FaultServer, article_html, listing_html, page
 
 pytestmark = pytest.mark.slow
@@ -74,14 +73,6 @@ schedule = "0 */6 * * *"
         encoding="utf-8",
     )
     return path
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from citynews.normalize.topics import DEFAULT_TAXONOMY
 from citynews.ops.lock import crawl_lock
 from citynews.ops.reprocess import ReprocessResult, since_key
 from citynews.ops.reprocess import reprocess as run_reprocess
-from tests.conftest import run_cli
+from tests.conftest import query, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -26,14 +26,6 @@ name = "Kongresse und Tagungen"
 description = "Fachkongresse, Tagungen und Konferenzen rund um die digitale Kommune."
 keywords = [{ match = "*kongress*", weight = 2 }, { match = "*konferenz*", weight = 2 }]
 """
-
-
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def copy_db(src: Path, dst: Path) -> Path:

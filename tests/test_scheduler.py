@@ -22,7 +22,7 @@ from citynews.errors import ConfigError
 from citynews.model import BERLIN
 from citynews.ops.scheduler import CrawlScheduler, backoff_skips, run_line
 from citynews.storage.store import Store, open_db
-from tests.conftest import REPO
+from tests.conftest import REPO, query
 
 MONDAY = datetime(2026, 3, 16, 10, 0, 0, tzinfo=BERLIN)  # a Monday, before the DST switch
 
@@ -249,14 +249,6 @@ def watch(proc: subprocess.Popen, until, timeout: float = 90) -> set[int]:
             break
         time.sleep(0.05)
     return seen
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

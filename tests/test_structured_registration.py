@@ -109,3 +109,19 @@ def test_a_calendar_entry_and_json_ld_of_the_same_start_are_one_event(normalize)
         "Technologiezentrum",
     )
     assert event.end is not None and event.end.hour == 21
+
+
+def test_a_location_written_as_text_names_venue_and_address_apart(normalize):
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": "Gründerabend im Technologiezentrum",
+        "startDate": "2027-04-22T18:00:00+02:00",
+        "location": "Technologiezentrum, Am Anger 4, 99084 Erfurt",
+    }
+    (event,) = normalize(page("", node=node), URL, now=date(2027, 3, 1)).events
+    assert (event.venue, event.address, event.place_name) == (
+        "Technologiezentrum",
+        "Am Anger 4, 99084 Erfurt",
+        "Erfurt",
+    )

@@ -30,10 +30,9 @@ from citynews.normalize.eventpage import after_fetch, guessed_date_is_wrong, ref
 from citynews.normalize.eventstatus import without_status_prefix
 from citynews.normalize.extract import extract_page, parse_html
 from citynews.normalize.guesscheck import guess_is_event_day
-from citynews.normalize.pagedates import day_of
+from citynews.normalize.pagedates import day_of, declared_in_markup
 from citynews.normalize.placepublisher import publisher_place
 from citynews.normalize.registration import registration_links
-from citynews.normalize.structured import declared_in_markup
 
 
 def content_links(content_html: str) -> list[tuple[str, str]]:

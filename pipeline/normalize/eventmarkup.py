@@ -17,7 +17,6 @@ from typing import Any
 import icalendar
 from lxml import etree
 
-from citynews.normalize.address import parse_address
 from citynews.normalize.eventlabelled import labelled_fields
 from citynews.normalize.ical import event_span
 
@@ -43,18 +42,6 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _ical_location(text: str) -> dict[str, Any] | str | None:
-    """LOCATION as a schema.org Place: "Stadthalle, Marktplatz 1, 12345 Musterstadt" names the
-    venue before its address, and both are wanted apart."""
-    text = " ".join(text.split())
-    found = parse_address(text)
-    if found and found.street and found.span[0] > 0:
-        name = text[: found.span[0]].strip(" ,;–-")
-        if name:
-            return {"@type": "Place", "name": name, "address": text[found.span[0] :]}
-    return text or None
-
-
 def calendar_nodes(text: str, source: str = "ical") -> list[dict[str, Any]]:
     """The VEVENTs of an iCalendar text as schema.org-shaped Event objects ([] if unreadable)."""
     try:
@@ -73,7 +60,7 @@ def calendar_nodes(text: str, source: str = "ical") -> list[dict[str, Any]]:
             "_source": source,
             "name": str(vevent.get("SUMMARY", "")),
             "startDate": _iso(start),
-            "location": _ical_location(str(vevent.get("LOCATION", ""))),
+            "location": str(vevent.get("LOCATION", "")) or None,
         }
         if end is not None:
             node["endDate"] = _iso(end)

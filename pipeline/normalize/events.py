@@ -8,6 +8,7 @@ Deadlines, publication dates and reports of past work without an event cue are n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -136,6 +137,13 @@ def _assign_links(
 _DEADLINE_REACH = 5000
 
 
+@functools.lru_cache(maxsize=1)
+def _deadlines(text: str, reference: date | None) -> tuple[tuple[int, date], ...]:
+    """The text's registration deadlines; cached for the page being read, whose text the text
+    events and its structured events both ask about."""
+    return tuple(deadline_dates(text, find_dates(text, reference=reference)))
+
+
 def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Candidate]) -> None:
     """Give each "Anmeldung bis …" date to the first event after it among those nearby.
 
@@ -145,7 +153,7 @@ def _assign_deadlines(page: Page, reference: date | None, candidates: list[_Cand
     """
     if not candidates:
         return
-    for position, day in deadline_dates(page.text, find_dates(page.text, reference=reference)):
+    for position, day in _deadlines(page.text, reference):
         later = [
             (_day(c.event.start), abs(c.position - position), i)
             for i, c in enumerate(candidates)
@@ -392,9 +400,7 @@ def _with_text_registration(
     urls = _assign_links(page, candidates, links)
     single = len({e.title for e in structured}) == 1
     offered = _registration_links(links) if single else []
-    deadlines = (
-        deadline_dates(page.text, find_dates(page.text, reference=reference)) if single else []
-    )
+    deadlines = _deadlines(page.text, reference) if single else []
     completed = []
     for event in structured:
         same = [i for i, c in enumerate(candidates) if _same_time(c.event, event)]

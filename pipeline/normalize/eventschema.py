@@ -118,6 +118,17 @@ def _postal_text(address: Any) -> tuple[str | None, str | None]:
     return line or None, town
 
 
+def _place_text(text: str) -> tuple[str | None, str | None, str | None]:
+    """(venue, address, town) of a location written as text: "Stadthalle, Marktplatz 1, 12345
+    Musterstadt" names the venue before its address, and both are wanted apart."""
+    text = " ".join(text.split())
+    found = parse_address(text)
+    if not (found and found.street):
+        return text or None, None, None
+    name = text[: found.span[0]].strip(" ,;–-")
+    return name or None, text[found.span[0] :] if name else text, found.town
+
+
 def _location(location: Any) -> tuple[str | None, str | None, str | None, bool]:
     """(venue, address, town, online) of a schema.org location (Place, VirtualLocation, text)."""
     places = location if isinstance(location, list) else [location]
@@ -128,11 +139,7 @@ def _location(location: Any) -> tuple[str | None, str | None, str | None, bool]:
             if _ONLINE.search(place) and not parse_address(place):
                 online = True
             elif venue is None and address is None:
-                found = parse_address(place)
-                if found and found.street:
-                    address, town = place.strip(), found.town
-                else:
-                    venue = place.strip() or None
+                venue, address, town = _place_text(place)
             continue
         if not isinstance(place, dict):
             continue

@@ -342,19 +342,34 @@ def _same_block(a: etree._Element, b: etree._Element, page_chars: int) -> bool:
     return len(common.text_content()) < 0.5 * page_chars
 
 
-def _htmldate(tree: etree._Element, url: str) -> DateValue | None:
+def _find_date(tree: etree._Element, url: str, *, extensive: bool = True) -> str | None:
+    """htmldate's day (YYYY-MM-DD) of the page, or None."""
     try:
         with _german_english_dates():
-            found = htmldate.find_date(
+            return htmldate.find_date(
                 tree,
                 url=url,
                 original_date=True,
+                extensive_search=extensive,
                 outputformat="%Y-%m-%d",
                 min_date=f"{MIN_YEAR}-01-01",
             )
     except Exception:  # noqa: BLE001 - htmldate raises assorted errors on odd markup
         return None
+
+
+def _htmldate(tree: etree._Element, url: str) -> DateValue | None:
+    found = _find_date(tree, url)
     return parse_machine_date(found) if found else None
+
+
+def declared_in_markup(tree: etree._Element, url: str, day: date) -> bool:
+    """True when the page's markup (meta tags, ``<time>``, URL, …) declares ``day``.
+
+    htmldate's extensive search falls back to any date in the visible text; with it switched
+    off it reads only what the page declares. A day only the fallback found is a guess.
+    """
+    return _find_date(tree, url, extensive=False) == day.isoformat()
 
 
 def _select_date(tree: etree._Element, css: str) -> DateValue | None:

@@ -294,25 +294,3 @@ def extract_meta(tree: etree._Element) -> dict[str, list[str]]:
             if key:
                 meta.setdefault(key.strip().lower(), []).append(content)
     return meta
-
-
-def declared_in_markup(tree: etree._Element, url: str, day: date) -> bool:
-    """True when the page's markup (meta tags, ``<time>``, URL, …) declares ``day``.
-
-    htmldate's extensive search falls back to any date in the visible text; with it switched
-    off it reads only what the page declares. A day only the fallback found is a guess.
-    """
-    import htmldate  # only pages whose date came from that fallback get here
-
-    try:
-        found = htmldate.find_date(
-            tree,
-            url=url,
-            original_date=True,
-            extensive_search=False,
-            outputformat="%Y-%m-%d",
-            min_date=f"{MIN_YEAR}-01-01",
-        )
-    except Exception:  # noqa: BLE001 - htmldate raises assorted errors on odd markup
-        return False
-    return found == day.isoformat()
