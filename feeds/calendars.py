@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from icalendar import Calendar, Timezone
-from icalendar import Event as VEvent
+from icalendar import Timezone
 
+from citynews.feeds import icaltext
 from citynews.feeds.common import (
     PAST_DAYS,
     as_datetime,
@@ -48,6 +48,7 @@ MAX_EVENTS = 5000
 PRODID = "-//citynews//citynews Termine//DE"
 TZID = "Europe/Berlin"
 _END = b"END:VCALENDAR\r\n"
+_LINE_ENDS = str.maketrans("\r\n", "  ")
 _SELECT = (
     "select e.id, e.title, e.place_ags, d.source, {extras}, e.start, e.end, e.all_day, e.venue,"
     " e.address, e.place_name,"
@@ -231,16 +232,24 @@ def _calendar(
 
 
 def _header(title: str, description: str) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", title)
-    cal.add("x-wr-caldesc", description)
-    cal.add("x-wr-timezone", TZID)
+    # Calendar.canonical_order, then the other properties by name, as icalendar writes them:
+    # the X-WR names are unknown to it, so their values go out unescaped (a line end, on which
+    # icalendar raised, becomes a space).
+    title, description = (
+        v.replace("\r\n", " ").translate(_LINE_ENDS) for v in (title, description)
+    )
+    lines = (
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{icaltext.text(PRODID)}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALDESC:{description}",
+        f"X-WR-CALNAME:{title}",
+        f"X-WR-TIMEZONE:{TZID}",
+    )
     # The components go between the calendar's properties and its END line.
-    return cal.to_ical().removesuffix(_END)
+    return b"".join(map(icaltext.fold, lines))
 
 
 @cache
@@ -255,51 +264,53 @@ def _stamp(row: sqlite3.Row) -> datetime:
 
 
 def _part(row: sqlite3.Row) -> _Part:
-    vevent, day, timed = _vevent(row)
-    return _Part(vevent.to_ical(), day, timed)
-
-
-def _vevent(row: sqlite3.Row) -> tuple[VEvent, date, bool]:
+    """The row's VEVENT (see ``feeds.icaltext``: Event.canonical_order, then by name)."""
     start = parse_iso(row["start"])
     end = parse_iso(row["end"])
-    stamp = _stamp(row)
-    ev = VEvent()
-    ev.add("uid", f"{row['id']}@citynews")
-    ev.add("dtstamp", stamp)
-    ev.add("last-modified", stamp)
-    ev.add("sequence", row["sequence"] or 0)
     title = title_text(row["title"]) or title_text(row["doc_title"]) or "Termin"
-    ev.add("summary", status_prefix(row["status"]) + title)
-    if row["status"] == "cancelled":
-        ev.add("status", "CANCELLED")
+    lines = [f"SUMMARY:{icaltext.text(status_prefix(row['status']) + title)}"]
     if row["all_day"] or not isinstance(start, datetime):
         first = start.astimezone(BERLIN).date() if isinstance(start, datetime) else start
         last = end.astimezone(BERLIN).date() if isinstance(end, datetime) else end
-        ev.add("dtstart", first)
         # DTEND of an all-day event is exclusive: the day after the last day.
-        ev.add("dtend", max(last or first, first) + timedelta(days=1))
+        after = max(last or first, first) + timedelta(days=1)
+        lines += [
+            f"DTSTART;VALUE=DATE:{icaltext.day(first)}",
+            f"DTEND;VALUE=DATE:{icaltext.day(after)}",
+        ]
         day, timed = first, False
     else:
-        ev.add("dtstart", start.astimezone(BERLIN))
+        local = start.astimezone(BERLIN)
+        lines.append(f"DTSTART;TZID={TZID}:{icaltext.local_time(local)}")
         if isinstance(end, datetime) and end > start:
-            ev.add("dtend", end.astimezone(BERLIN))
-        day, timed = start.astimezone(BERLIN).date(), True
+            lines.append(f"DTEND;TZID={TZID}:{icaltext.local_time(end.astimezone(BERLIN))}")
+        day, timed = local.date(), True
+    stamp = icaltext.utc_stamp(_stamp(row))
+    lines += [
+        f"DTSTAMP:{stamp}",
+        f"UID:{icaltext.text(row['id'])}@citynews",
+        f"SEQUENCE:{int(row['sequence'] or 0)}",
+    ]
+    url = safe_url(row["url"])
+    description = _description(row, url)
+    if description:
+        lines.append(f"DESCRIPTION:{icaltext.text(description)}")
+    if row["lat"] is not None and row["lon"] is not None:
+        lines.append(f"GEO:{float(row['lat'])};{float(row['lon'])}")
+    lines.append(f"LAST-MODIFIED:{stamp}")
     location = ", ".join(
         p for p in (plain_text(row["venue"]), plain_text(row["address"] or row["place_name"])) if p
     )
     if not location and row["online"]:
         location = "Online"
     if location:
-        ev.add("location", location)
-    if row["lat"] is not None and row["lon"] is not None:
-        ev.add("geo", (row["lat"], row["lon"]))
-    url = safe_url(row["url"])
+        lines.append(f"LOCATION:{icaltext.text(location)}")
+    if row["status"] == "cancelled":
+        lines.append("STATUS:CANCELLED")
     if url:
-        ev.add("url", url)
-    description = _description(row, url)
-    if description:
-        ev.add("description", description)
-    return ev, day, timed
+        lines.append(f"URL:{url}")
+    ical = b"".join([b"BEGIN:VEVENT\r\n", *map(icaltext.fold, lines), b"END:VEVENT\r\n"])
+    return _Part(ical, day, timed)
 
 
 def _description(row: sqlite3.Row, url: str | None) -> str:
