@@ -126,7 +126,7 @@ TARGETS = (
     ("storage", "slowest_query_ms", "<", 200.0, "slowest view query ms"),
     ("feeds", "build_s", "<", 10.0, "all feeds + calendars of 100,000 documents, fresh dir s"),
     ("feeds", "without_place_feeds_s", "<", 5.0, "feeds + calendars but place feeds s"),
-    ("feeds", "peak_rss_mb", "<", 500.0, "feeds build peak RSS MB (a process of its own)"),
+    ("feeds", "peak_rss_both_mb", "<", 500.0, "feeds build peak RSS MB, build + helper added"),
     ("feeds", "rebuild_s", "<", 2.0, "feeds rebuild, nothing changed s"),
     ("memory", "peak_rss_mb_long", "<", 500.0, "peak RSS long crawl MB"),
     ("memory", "growth", "<", 1.25, "peak RSS long ÷ short crawl"),
@@ -768,10 +768,12 @@ def case_storage(sizes: Sizes, work: Path, report: Report) -> tuple[dict[str, An
 
 # One fresh build in a process of its own, as `citynews feeds` runs: its peak RSS (wait4).
 _FEEDS_CHILD = """
-import sys
+import resource, sys
 from pathlib import Path
 from citynews.feeds.build import build_feeds
 print(build_feeds(Path(sys.argv[1]), Path(sys.argv[2])))
+# Its helper process (feeds.feedwriter) has been waited for: its peak is the children's.
+print("helper peak RSS MB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 """
 
 
@@ -781,14 +783,24 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
     outputs = iter(range(1000))
     reports: list[Any] = []
 
-    def build() -> None:
-        out = work / f"feeds-{next(outputs)}"
-        reports.append(build_feeds(db, out))
-        shutil.rmtree(out)
+    def fresh_builds(runs: int) -> list[float]:
+        # Only the build is timed. Removing the last build's 9,600 files and flushing that to
+        # disk first: the deletion's journal work otherwise slowed the next build's file
+        # creation (0.2 against up to 0.5 ms a file on this VM).
+        seconds = []
+        for _ in range(runs + 1):
+            out = work / f"feeds-{next(outputs)}"
+            os.sync()
+            started = time.perf_counter()
+            reports.append(build_feeds(db, out))
+            seconds.append(time.perf_counter() - started)
+            shutil.rmtree(out)
+        return seconds[1:]  # the first is the warm-up
 
-    seconds = stats(timed_runs(build, sizes.runs))
+    seconds = stats(fresh_builds(sizes.runs))
     # Place feeds (a feed and a calendar per town and district: thousands of files, most of
-    # the bytes) have their own figure; the rest keeps the budget it had before them.
+    # the bytes) have their own figure; the rest keeps the budget it had before them. With a
+    # helper process these are the seconds of both processes added up, not wall time.
     places = stats(r.seconds_by_group.get("orte", 0.0) for r in reports)
     others = stats(
         sum(t for group, t in r.seconds_by_group.items() if group != "orte") for r in reports
@@ -798,10 +810,13 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
     # Informational only: two runs keep `make bench` within its time budget.
     rebuild = stats(timed_runs(lambda: build_feeds(db, out), 2, warmup=False))
     child_out = work / "feeds-child"
+    os.sync()
     child = _run_child(
         [sys.executable, "-c", _FEEDS_CHILD, str(db), str(child_out)], work / "feeds-child.log"
     )
     shutil.rmtree(child_out)
+    helper_line = (work / "feeds-child.log").read_text().rsplit("helper peak RSS MB", 1)[-1]
+    helper_rss = float(helper_line.split()[0])
     last = reports[-1]
     report.row("4 feeds", "all feeds + calendars, fresh dir", seconds, "s")
     report.row("4 feeds", "  of which place feeds + calendars", places, "s")
@@ -809,6 +824,7 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
     report.row("4 feeds", "rebuild, nothing changed", rebuild, "s")
     report.row("4 feeds", "fresh build in a process of its own", stats([child.wall_s]), "s")
     report.row("4 feeds", "  its peak RSS", stats([child.peak_rss_mb]), "MB")
+    report.row("4 feeds", "  its helper process's peak RSS", stats([helper_rss]), "MB")
     calendars = sum(1 for f in last.feeds if f.files[0].endswith(".ics"))
     place_feeds = sum(
         1 for f in last.feeds if f.group == "orte" and f.files[0].endswith(".rss.xml")
@@ -822,6 +838,9 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
         "rebuild": rebuild,
         "child_build_s": child.wall_s,
         "peak_rss_mb": child.peak_rss_mb,
+        "helper_peak_rss_mb": helper_rss,
+        "peak_rss_both_mb": child.peak_rss_mb + helper_rss,
+        "processes": last.processes,
         "feeds": len(last.feeds) - calendars,
         "place_feeds": place_feeds,
         "calendars": calendars,

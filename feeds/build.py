@@ -21,8 +21,9 @@ kept per file in ``.citynews-feeds.json`` in the output folder. An existing file
 fingerprint matches is left as it is.
 
 A fresh build renders each document's RSS and Atom item once and splices it into every feed it
-appears in, keeping it only until its last feed is written (``_Rendered``); files are written as
-they are rendered (see ``_Output`` for the manifest's order).
+appears in, keeping it only until its last feed is written; files are written as they are
+rendered, large builds in two processes (see ``feeds.feedwriter``, and ``_Output`` for the
+manifest's order).
 
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
 """
@@ -32,13 +33,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citynews.feeds import buildkey, index, render
+from citynews.feeds import buildkey, feedwriter, index, render
 from citynews.feeds.calendars import build_calendars
 from citynews.feeds.common import (
     FeedsWriteError,
@@ -48,15 +48,16 @@ from citynews.feeds.common import (
     title_text,
     write_if_changed,
 )
+from citynews.feeds.feedwriter import Job
 from citynews.feeds.items import (
     EPOCH,
     Feed,
     ItemFetcher,
-    Rows,
     collect_feeds,
     item_dates,
     place_feeds,
 )
+from citynews.feeds.output import Output
 
 PUBLISHED_SUFFIXES = (".rss.xml", ".atom.xml", ".ics")
 MANIFEST = ".citynews-feeds.json"
@@ -92,6 +93,8 @@ class BuildReport:
     seconds_by_group: dict[str, float] = field(default_factory=dict)
     # Nothing read or rendered: the database and parameters equal the last complete build's.
     skipped: bool = False
+    # Processes that rendered feeds (see feeds.feedwriter).
+    processes: int = 1
 
     def charge(self, group: str, since: float) -> float:
         """Add the time since ``since`` to ``group``; the current clock reading."""
@@ -121,12 +124,15 @@ def build_feeds(
     base_url: str = "",
     limit: int = 50,
     now: datetime | None = None,
+    processes: int | None = None,
 ) -> BuildReport:
     """Write every feed, calendar, ``feeds.opml`` and ``index.html`` of a database to ``out_dir``.
 
     ``base_url`` is the public URL of ``out_dir`` (for self links; relative links without it),
-    ``limit`` caps the items per feed, ``now`` decides which events count as upcoming. A folder
-    that cannot be written raises :class:`FeedsWriteError` with a one-line reason.
+    ``limit`` caps the items per feed, ``now`` decides which events count as upcoming,
+    ``processes`` (1 or 2) how many processes render feeds (default: two for large builds on
+    more than one CPU, see ``feeds.feedwriter``). A folder that cannot be written raises
+    :class:`FeedsWriteError` with a one-line reason.
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
@@ -142,7 +148,13 @@ def build_feeds(
     files = buildkey.file_state(db_path)
     existing, last_key = _read_manifest(out_dir)
     fingerprints: dict[str, str] = {}
-    output = _Output(out_dir, existing, report)
+    output = Output(
+        out_dir,
+        existing,
+        written=report.written,
+        unchanged=report.unchanged,
+        drop_manifest=lambda: _write_manifest(out_dir, {}),
+    )
     conn = connect_readonly(db_path)
     try:
         this_build = buildkey.build_key(files, conn, base_url=base_url, limit=limit, now=now)
@@ -160,7 +172,7 @@ def build_feeds(
             if feed.data.rows or feed.slug == "alle":
                 feeds.append(feed)
             clock = report.charge(feed.group, clock)
-        rendered = _Rendered(feeds)
+        jobs: list[Job] = []
         row_keys: dict[str, str] = {}
         for feed in feeds:
             names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
@@ -180,14 +192,18 @@ def build_feeds(
             updated = max((item_dates(r)[1] for r in feed.data.rows), default=None)
             if all(existing.get(name) == key for name in names):
                 report.unchanged += names
-                rendered.skip(feed.data)
             else:
-                entries = rendered.entries(fetch, feed.data)
-                rss, atom = render.render_feed(feed, entries, base_url, updated or fallback)
-                output.write(names[0], rss)
-                output.write(names[1], atom)
+                jobs.append(Job(feed, names, updated or fallback or EPOCH))
             report.feeds.append(_info(feed, names, updated))
             clock = report.charge(feed.group, clock)
+        output.prepare(name for job in jobs for name in job.names)
+        written = feedwriter.render_jobs(
+            jobs, fetch, base_url, output.write, db_path, processes=processes
+        )
+        for group, seconds in written.seconds_by_group.items():
+            report.seconds_by_group[group] = report.seconds_by_group.get(group, 0.0) + seconds
+        report.processes = written.processes
+        clock = time.perf_counter()
         for calendar in build_calendars(
             conn,
             now=now,
@@ -220,7 +236,9 @@ def build_feeds(
             index.index_html(report.feeds, index.page_data(conn, sources, now), base_url),
         )
         report.charge("index", clock)
+        output.close()
     finally:
+        output.stop()
         conn.close()
     _remove_unlisted(out_dir, fingerprints, report)
     # vars, not asdict: nothing is changed, and asdict deep-copied every list of every feed.
@@ -262,43 +280,6 @@ def _row_keys(feed: Feed, known: dict[str, str]) -> object:
     return "\n".join(keys)
 
 
-class _Rendered:
-    """Each document's RSS and Atom item, rendered once per build and kept until the last feed
-    that carries it is written.
-
-    A document appears in up to six feeds (all, topics, state, town, district, source), and a
-    national database's documents name towns all over the country: no small cache catches the
-    repeats (an LRU of 16,000 items missed 119,000 of 152,000 uses on 100,000 documents), while
-    keeping every item held 80,000 of them at once. Counting each document's uses up front
-    keeps at most the 24,000 items still to be used again.
-    """
-
-    def __init__(self, feeds: list[Feed]) -> None:
-        self.uses = Counter(r["id"] for f in feeds if not f.data.events for r in f.data.rows)
-        self.items: dict[str, render.Fragments] = {}
-
-    def entries(self, fetch: ItemFetcher, data: Rows) -> list[render.Fragments]:
-        """The items of a feed; a document's item is the same in every feed (its labels and
-        source are per document). Event items differ from the document's, one feed each."""
-        if data.events:
-            return [render.entry_xml(item) for item in fetch.items(data)]
-        todo = Rows([r for r in data.rows if r["id"] not in self.items], data.topics, data.places)
-        for row, item in zip(todo.rows, fetch.items(todo), strict=True):
-            self.items[row["id"]] = render.entry_xml(item)
-        entries = [self.items[r["id"]] for r in data.rows]
-        self.skip(data)
-        return entries
-
-    def skip(self, data: Rows) -> None:
-        """Count a feed's documents as used; drop the items no later feed needs."""
-        if data.events:
-            return
-        for row in data.rows:
-            self.uses[row["id"]] -= 1
-            if self.uses[row["id"]] <= 0:
-                self.items.pop(row["id"], None)
-
-
 def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
     top = []
     for row in feed.data.rows[: 5 if feed.data.events else 3]:
@@ -316,28 +297,6 @@ def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:
         feed.state,
         top,
     )
-
-
-class _Output:
-    """Writes each file as soon as it is rendered: the feeds of a national database are over a
-    gigabyte, which a build holding every file until the end kept in memory."""
-
-    def __init__(self, out_dir: Path, existing: dict[str, str], report: BuildReport) -> None:
-        self.out_dir = out_dir
-        self.existing = existing
-        self.report = report
-        self.manifest_dropped = False
-
-    def write(self, name: str, data: bytes | list[bytes]) -> None:
-        # An interrupted build must not leave a new file that the manifest vouches for with an
-        # old fingerprint: the manifest goes before the first existing file is replaced, and
-        # the build's end writes the new one. A build interrupted in between renders every
-        # file again the next time (and still only writes those whose bytes changed).
-        if name in self.existing and not self.manifest_dropped:
-            _write_manifest(self.out_dir, {})
-            self.manifest_dropped = True
-        changed = write_if_changed(self.out_dir / name, data)
-        (self.report.written if changed else self.report.unchanged).append(name)
 
 
 def _remove_unlisted(out_dir: Path, fingerprints: dict[str, str], report: BuildReport) -> None:

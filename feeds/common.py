@@ -243,10 +243,17 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
+    # Nearly every URL: a host right after the scheme, which urlsplit (a tenth of an item's
+    # rendering) would only confirm.
+    if _PLAIN_WEB_URL.match(url):
+        return url
     parts = urlsplit(url)
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return url
     return None
+
+
+_PLAIN_WEB_URL = re.compile(r"https?://[^/?#\s\[\]]", re.IGNORECASE | re.ASCII)
 
 
 def join_url(base_url: str, name: str) -> str:
@@ -256,6 +263,9 @@ def join_url(base_url: str, name: str) -> str:
     return base_url if not name else base_url.rstrip("/") + "/" + name
 
 
+# A document's dates are read by every feed it is in and by the index: ~550,000 calls a
+# national build for ~200,000 distinct strings (datetimes are immutable, sharing is safe).
+@lru_cache(maxsize=1 << 16)
 def as_datetime(value: str | None) -> datetime | None:
     """A stored ISO date or datetime as an aware datetime (a bare date = Berlin midnight)."""
     parsed = parse_iso(value.replace("Z", "+00:00") if value else value)

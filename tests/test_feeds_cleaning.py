@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citynews.feeds.common import _AD_BLOCK, clean_html, plain_text, without_ads, without_bidi
+from citynews.feeds.common import (
+    _AD_BLOCK,
+    clean_html,
+    plain_text,
+    safe_url,
+    without_ads,
+    without_bidi,
+)
 
 # What without_ads removed line by line before: every line that starts with an ad marker.
 _REFERENCE_AD_LINE = re.compile(
@@ -120,3 +128,43 @@ def _plain_text_through_the_sanitizer(text: str) -> str:
 )
 def test_text_without_markup_comes_out_as_the_sanitizer_gave_it(text):
     assert plain_text(text) == _plain_text_through_the_sanitizer(text)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.halle.de/aktuelles", "https://www.halle.de/aktuelles"),
+        ("  HTTP://ulm.de  ", "HTTP://ulm.de"),
+        ("javascript:alert(1)", None),
+        ("https:///nur-pfad", None),
+        ("ftp://example.org/datei", None),
+        ("/relativ/pfad", None),
+        ("", None),
+    ],
+)
+def test_safe_url(url, expected):
+    assert safe_url(url) == expected
+
+
+def _urlsplit_verdict(url: str) -> str | None:
+    # What safe_url answered before its fast path: urlsplit's scheme and host.
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "error"
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.builds(
+        lambda scheme, rest: scheme + rest,
+        st.sampled_from(["http://", "HTTPS://", "https:/", "http:", "mailto:", ""]),
+        st.text(max_size=30),
+    )
+)
+def test_safe_url_agrees_with_urlsplit(url):
+    expected = _urlsplit_verdict(url)
+    if expected != "error":
+        assert safe_url(url) == expected

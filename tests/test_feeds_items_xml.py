@@ -14,7 +14,7 @@ from lxml import etree
 
 from citynews.feeds.common import plain_text
 from citynews.feeds.items import Feed, Item, Rows
-from citynews.feeds.render import _ATOM_END, _RSS_END, entry_xml, render_feed
+from citynews.feeds.render import _ATOM_END, _RSS_END, _rfc2822, entry_xml, render_feed
 from citynews.model import BERLIN
 
 # feedgen's namespaces of an RSS root: an item serialized under the same root has the bytes it
@@ -215,3 +215,14 @@ def test_channels_are_byte_identical_to_feedgen(slug, title, description, base_u
     feed = Feed(slug, "orte", title, description, Rows([], {}, {}))
     rss, atom = render_feed(feed, [], base_url, updated)
     assert (b"".join(rss), b"".join(atom)) == feedgen_channels(feed, base_url, updated)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.datetimes(
+        timezones=st.sampled_from([UTC, BERLIN, timezone(timedelta(hours=-9, minutes=-30))])
+    ),
+)
+def test_rss_dates_as_strftime_writes_them(value: datetime) -> None:
+    expected = value.strftime("%a, %d %b %Y %H:%M:%S %z")
+    assert _rfc2822(value) == expected

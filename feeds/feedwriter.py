@@ -1,0 +1,246 @@
+"""Render and write the RSS and Atom files a build has to (re)write, with a helper process for
+large builds.
+
+Rendering a national database's feeds is per-document work: cleaning, escaping and encoding
+~40,000 distinct items, most of a fresh build. With more than one CPU and enough items, a
+forked helper renders the document items, each once and in the order this process first
+needs them, and streams them back over a pipe, while this process runs the queries and
+fingerprints, assembles the files (a writer thread writes them, see ``feeds.output``), then
+renders the calendars and pages. Splitting the feeds themselves between two processes
+rendered a third of the items twice: a document is in the feeds of its towns, their districts
+and states, its topics and its source, with towns all over the country.
+
+The helper opens its own read-only connection and inherits the feed rows and labels; nothing
+is pickled but the rendered items. Fork is only used where it is safe: a POSIX system and no
+other threads in this process (``citynews feeds`` has none; a server embedding the build
+renders in one process).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from citynews.feeds import render
+from citynews.feeds.common import FeedsWriteError, connect_readonly
+from citynews.feeds.items import Feed, ItemFetcher, Rows
+
+# Below this many distinct items to render, a helper costs more than it saves.
+PARALLEL_ITEMS = 20_000
+# Items per message from the helper: large enough to amortize a message, small enough that
+# the helper stays only a little ahead (its items wait in memory until they are used).
+BATCH = 64
+
+
+@dataclass
+class Job:
+    """A feed to render: its rows, file names (RSS, Atom) and channel date."""
+
+    feed: Feed
+    names: list[str]
+    updated: datetime
+
+
+@dataclass
+class Written:
+    """What rendering some jobs took: seconds per feed group (writing not included: see
+    ``feeds.output``) and processes."""
+
+    seconds_by_group: dict[str, float] = field(default_factory=dict)
+    processes: int = 1
+
+
+def render_jobs(
+    jobs: list[Job],
+    fetch: ItemFetcher,
+    base_url: str,
+    write: Callable[[str, list[bytes]], None],
+    db_path: Path,
+    *,
+    processes: int | None = None,
+) -> Written:
+    """Render ``jobs`` in order and hand each file to ``write`` (name, parts).
+
+    ``processes``: 1 or 2 (None: 2 for large builds on more than one CPU, where forking is
+    safe)."""
+    written = Written()
+    order = _first_uses(jobs)
+    helper = None
+    if _wants_helper(len(order), processes):
+        helper = _Helper(order, fetch, db_path)
+        written.processes = 2
+    try:
+        rendered = _Rendered(jobs, helper)
+        clock = time.perf_counter()
+        for job in jobs:
+            entries = rendered.entries(fetch, job.feed.data)
+            for name, parts in zip(
+                job.names,
+                render.render_feed(job.feed, entries, base_url, job.updated),
+                strict=True,
+            ):
+                write(name, parts)
+            now = time.perf_counter()
+            group = job.feed.group
+            written.seconds_by_group[group] = written.seconds_by_group.get(group, 0.0) + now - clock
+            clock = now
+        if helper:
+            helper.close()
+            helper = None
+    finally:
+        if helper:
+            helper.kill()
+    return written
+
+
+# A document's row and labels, as the helper needs them to render its item.
+_Work = tuple[object, list[str], list[str]]
+
+
+def _first_uses(jobs: Sequence[Job]) -> list[tuple[str, _Work]]:
+    """Every document item the jobs need, in the order ``_Rendered`` first needs it."""
+    order: dict[str, _Work] = {}
+    for job in jobs:
+        data = job.feed.data
+        if data.events:
+            continue
+        for row in data.rows:
+            if row["id"] not in order:
+                order[row["id"]] = (row, data.topics[row["id"]], data.places[row["id"]])
+    return list(order.items())
+
+
+class _Rendered:
+    """Each document's RSS and Atom item, rendered once per build and kept until the last feed
+    that carries it is written.
+
+    A document appears in up to six feeds (all, topics, state, town, district, source), and a
+    national database's documents name towns all over the country: no small cache catches the
+    repeats (an LRU of 16,000 items missed 119,000 of 152,000 uses on 100,000 documents), while
+    keeping every item held 80,000 of them at once. Counting each document's uses up front
+    keeps at most the 24,000 items still to be used again.
+    """
+
+    def __init__(self, jobs: Sequence[Job], helper: _Helper | None) -> None:
+        self.uses = Counter(
+            r["id"] for job in jobs if not job.feed.data.events for r in job.feed.data.rows
+        )
+        self.items: dict[str, render.Fragments] = {}
+        self.helper = helper
+
+    def entries(self, fetch: ItemFetcher, data: Rows) -> list[render.Fragments]:
+        """The items of a feed; a document's item is the same in every feed (its labels and
+        source are per document). Event items differ from the document's, one feed each."""
+        if data.events:
+            return [render.entry_xml(item) for item in fetch.items(data)]
+        todo = [r for r in data.rows if r["id"] not in self.items]
+        if self.helper:
+            for row in todo:
+                self.items[row["id"]] = self.helper.next(row["id"])
+        else:
+            items = fetch.items(Rows(todo, data.topics, data.places))
+            for row, item in zip(todo, items, strict=True):
+                self.items[row["id"]] = render.entry_xml(item)
+        entries = [self.items[r["id"]] for r in data.rows]
+        for row in data.rows:
+            self.uses[row["id"]] -= 1
+            if self.uses[row["id"]] <= 0:
+                del self.items[row["id"]]
+        return entries
+
+
+class _Helper:
+    """A forked process rendering items in the order given; ``next`` takes them one by one."""
+
+    def __init__(self, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path) -> None:
+        self._buffer: deque[tuple[str, render.Fragments]] = deque()
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        # Fork: the helper gets these objects as they are, without pickling. Frozen, the rows
+        # both processes hold stay out of the helper's collector, whose scans would copy every
+        # memory page they touch.
+        self._process = context.Process(target=_helper_main, args=(writer, work, fetch, db_path))
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        writer.close()
+
+    def next(self, doc_id: str) -> render.Fragments:
+        """The item of ``doc_id``, which must be the next one the helper renders."""
+        if not self._buffer:
+            try:
+                outcome, value = self._reader.recv()
+            except EOFError:
+                outcome, value = "error", "the feed helper process ended early"
+            if outcome == "error":
+                raise FeedsWriteError(value)
+            self._buffer.extend(value)
+        rendered_id, fragments = self._buffer.popleft()
+        if rendered_id != doc_id:
+            raise RuntimeError(f"feed helper rendered {rendered_id}, {doc_id} was due")
+        return fragments
+
+    def close(self) -> None:
+        """Wait for the helper, which has rendered everything."""
+        self._reader.close()
+        self._process.join()
+
+    def kill(self) -> None:
+        """Stop the helper (the build failed)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._reader.close()
+
+
+def _helper_main(
+    writer: Connection, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path
+) -> None:
+    # The parent's connection must not be used across fork: this process opens its own.
+    fetch.conn = connect_readonly(db_path)
+    try:
+        for start in range(0, len(work), BATCH):
+            batch = work[start : start + BATCH]
+            rows = [row for _, (row, _, _) in batch]
+            topics = {doc_id: labels for doc_id, (_, labels, _) in batch}
+            places = {doc_id: labels for doc_id, (_, _, labels) in batch}
+            items = fetch.items(Rows(rows, topics, places))
+            fragments = [render.entry_xml(item) for item in items]
+            writer.send(
+                ("ok", [(doc_id, f) for (doc_id, _), f in zip(batch, fragments, strict=True)])
+            )
+    except BrokenPipeError:
+        pass  # the build stopped reading: it failed, and says why
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        writer.send(("error", f"feed helper process: {type(exc).__name__}: {exc}"))
+    finally:
+        writer.close()
+        fetch.conn.close()
+
+
+def _wants_helper(items: int, processes: int | None) -> bool:
+    if processes == 1 or (processes is None and (items < PARALLEL_ITEMS or _cpus() < 2)):
+        return False
+    return _can_fork()
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

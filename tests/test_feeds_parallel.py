@@ -1,0 +1,113 @@
+"""Large builds: a helper process renders the items, a writer thread writes the files, place
+feeds hold the newest PLACE_LIMIT items. The output must not depend on any of it."""
+
+from __future__ import annotations
+
+import filecmp
+import multiprocessing
+from datetime import datetime, timedelta
+
+import feedparser
+import pytest
+
+from citynews.feeds import feedwriter, render
+from citynews.feeds.build import MANIFEST, build_feeds
+from citynews.feeds.common import FeedsWriteError
+from citynews.feeds.items import PLACE_LIMIT
+from citynews.model import BERLIN, Event, Place, TopicMatch
+from citynews.storage.store import open_db
+from tests.test_feeds import BASE, NOW, _doc, crawl
+
+ULM = Place("Ulm", "municipality", "08421000", 48.40, 9.99, "Baden-Württemberg", "Ulm")
+WURZEN = Place("Wurzen", "municipality", "14729430", 51.37, 12.74, "Sachsen", "Leipzig")
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    """Forty documents about Ulm and Wurzen, every fifth with an event."""
+    docs = []
+    for n in range(40):
+        published = datetime(2026, 1, 1, 8, 0, tzinfo=BERLIN) + timedelta(days=n)
+        events = (
+            [Event(f"Werkstatt {n}", published + timedelta(days=30), venue="Stadthaus", place=ULM)]
+            if n % 5 == 0
+            else []
+        )
+        docs.append(
+            _doc(
+                f"meldung-{n}",
+                "halle" if n % 2 else "kommune21",
+                title=f"Meldung {n}: Sensoren & „Daten“ <für> alle",
+                published=published,
+                summary=f"Zusammenfassung {n}; mit Komma, Semikolon und Umlauten äöü.",
+                text=f"Text der Meldung {n}.",
+                content_html=f"<p>Absatz {n} mit <b>Fettdruck</b> und <a href='/x'>Link</a>.</p>",
+                topics=[TopicMatch("mobilitaet", 1.0, "keyword", ["Verkehr"])],
+                places=[ULM] if n % 3 else [ULM, WURZEN],
+                events=events,
+            )
+        )
+    path = tmp_path_factory.mktemp("parallel") / "c.db"
+    db = open_db(path)
+    crawl(db, docs)
+    db.close()
+    return path
+
+
+def _mismatched(one, two) -> list[str]:
+    """Files that differ between two folders (the manifest's fingerprints aside)."""
+    names = sorted(p.name for p in one.iterdir() if p.name != MANIFEST)
+    assert names == sorted(p.name for p in two.iterdir() if p.name != MANIFEST)
+    match, mismatch, errors = filecmp.cmpfiles(one, two, names, shallow=False)
+    assert len(match) > 20
+    return mismatch + errors
+
+
+def test_helper_process_gives_the_same_bytes(db_path, tmp_path):
+    single = build_feeds(db_path, tmp_path / "one", base_url=BASE, now=NOW, processes=1)
+    helped = build_feeds(db_path, tmp_path / "two", base_url=BASE, now=NOW, processes=2)
+    assert (single.processes, helped.processes) == (1, 2)
+    assert sorted(single.written) == sorted(helped.written)
+    assert _mismatched(tmp_path / "one", tmp_path / "two") == []
+    assert not multiprocessing.active_children()
+
+
+def test_small_builds_stay_in_one_process(db_path, tmp_path):
+    report = build_feeds(db_path, tmp_path / "out", base_url=BASE, now=NOW)
+    assert report.processes == 1  # 40 items: a helper would cost more than it saves
+    assert len(report.written) > 10
+
+
+def test_place_feeds_hold_the_newest_items(db_path, tmp_path):
+    report = build_feeds(db_path, tmp_path / "out", base_url=BASE, now=NOW)
+    ulm = feedparser.parse((tmp_path / "out" / "ort-08421000-ulm.rss.xml").read_bytes())
+    assert not ulm.bozo
+    assert len(ulm.entries) == PLACE_LIMIT == report.items["ort-08421000-ulm.rss.xml"]
+    assert ulm.entries[0].title.startswith("Meldung 39:")
+    assert ulm.entries[-1].title.startswith(f"Meldung {40 - PLACE_LIMIT}:")
+    # Topic feeds keep the build's limit.
+    assert report.items["mobilitaet.rss.xml"] == 40
+    wurzen = report.items["ort-14729430-wurzen.rss.xml"]
+    assert wurzen == len([n for n in range(40) if n % 3 == 0])
+
+
+def test_a_failing_helper_is_one_error_and_no_process_left(db_path, tmp_path, monkeypatch):
+    def broken(item):
+        raise ValueError(f"cannot render {item.guid}")
+
+    # Forked, the helper renders with this module state: only it fails.
+    monkeypatch.setattr(render, "entry_xml", broken)
+    with pytest.raises(FeedsWriteError, match=r"^feed helper process: ValueError: cannot render"):
+        build_feeds(db_path, tmp_path / "out", base_url=BASE, now=NOW, processes=2)
+    assert not multiprocessing.active_children()
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_helper_only_where_forking_is_safe(monkeypatch):
+    assert feedwriter._wants_helper(feedwriter.PARALLEL_ITEMS, None) == (
+        feedwriter._cpus() >= 2 and feedwriter._can_fork()
+    )
+    assert not feedwriter._wants_helper(10**6, 1)
+    assert not feedwriter._wants_helper(feedwriter.PARALLEL_ITEMS - 1, None)
+    monkeypatch.setattr(feedwriter, "_can_fork", lambda: False)
+    assert not feedwriter._wants_helper(10**6, 2)
