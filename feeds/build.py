@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from citynews.feeds import buildkey, feedwriter, index, render
-from citynews.feeds.calendars import build_calendars
+from citynews.feeds.calendars import CalendarFile, build_calendars
 from citynews.feeds.common import (
     FeedsWriteError,
     as_datetime,
@@ -197,39 +197,41 @@ def build_feeds(
             report.feeds.append(_info(feed, names, updated))
             clock = report.charge(feed.group, clock)
         output.prepare(name for job in jobs for name in job.names)
+        calendars: list[FeedInfo] = []
+
+        def write_calendars() -> None:
+            # While a helper renders the first items (see feeds.feedwriter).
+            clock = time.perf_counter()
+            for calendar in build_calendars(
+                conn,
+                now=now,
+                existing=existing,
+                places=places,
+                sources=sources,
+                extras=fetch.event_extras,
+            ):
+                fingerprints[calendar.file_name] = calendar.fingerprint
+                if calendar.data is None:
+                    report.unchanged.append(calendar.file_name)
+                else:
+                    output.write(calendar.file_name, calendar.data)
+                calendars.append(_calendar_info(calendar))
+                clock = report.charge(calendar.group, clock)
+
         written = feedwriter.render_jobs(
-            jobs, fetch, base_url, output.write, db_path, processes=processes
+            jobs,
+            fetch,
+            base_url,
+            output.write,
+            db_path,
+            processes=processes,
+            meanwhile=write_calendars,
         )
         for group, seconds in written.seconds_by_group.items():
             report.seconds_by_group[group] = report.seconds_by_group.get(group, 0.0) + seconds
         report.processes = written.processes
+        report.feeds += calendars
         clock = time.perf_counter()
-        for calendar in build_calendars(
-            conn,
-            now=now,
-            existing=existing,
-            places=places,
-            sources=sources,
-            extras=fetch.event_extras,
-        ):
-            fingerprints[calendar.file_name] = calendar.fingerprint
-            if calendar.data is None:
-                report.unchanged.append(calendar.file_name)
-            else:
-                output.write(calendar.file_name, calendar.data)
-            report.feeds.append(
-                FeedInfo(
-                    calendar.slug,
-                    calendar.group,
-                    calendar.title,
-                    calendar.description,
-                    calendar.events,
-                    calendar.updated,
-                    [calendar.file_name],
-                    calendar.state,
-                )
-            )
-            clock = report.charge(calendar.group, clock)
         output.write("feeds.opml", render.opml(report.feeds, base_url))
         output.write(
             "index.html",
@@ -278,6 +280,19 @@ def _row_keys(feed: Feed, known: dict[str, str]) -> object:
             )
         keys.append(key)
     return "\n".join(keys)
+
+
+def _calendar_info(calendar: CalendarFile) -> FeedInfo:
+    return FeedInfo(
+        calendar.slug,
+        calendar.group,
+        calendar.title,
+        calendar.description,
+        calendar.events,
+        calendar.updated,
+        [calendar.file_name],
+        calendar.state,
+    )
 
 
 def _info(feed: Feed, names: list[str], updated: datetime | None) -> FeedInfo:

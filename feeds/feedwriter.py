@@ -67,11 +67,14 @@ def render_jobs(
     db_path: Path,
     *,
     processes: int | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Written:
     """Render ``jobs`` in order and hand each file to ``write`` (name, parts).
 
     ``processes``: 1 or 2 (None: 2 for large builds on more than one CPU, where forking is
-    safe)."""
+    safe). ``meanwhile`` runs first, after a helper has started: other work of the build,
+    done while the helper renders the first items.
+    """
     written = Written()
     order = _first_uses(jobs)
     helper = None
@@ -79,6 +82,7 @@ def render_jobs(
         helper = _Helper(order, fetch, db_path)
         written.processes = 2
     try:
+        meanwhile()
         rendered = _Rendered(jobs, helper)
         clock = time.perf_counter()
         for job in jobs:
