@@ -1,16 +1,16 @@
-"""Render and write the RSS and Atom files a build has to (re)write, with a helper process for
-large builds.
+"""Render the RSS and Atom files a build has to (re)write, with helper processes for large
+builds.
 
 Rendering a national database's feeds is per-document work: cleaning, escaping and encoding
-~40,000 distinct items, most of a fresh build. With more than one CPU and enough items, a
-forked helper renders the document items, each once and in the order this process first
-needs them, and streams them back over a pipe, while this process runs the queries and
-fingerprints, assembles the files (a writer thread writes them, see ``feeds.output``), then
-renders the calendars and pages. Splitting the feeds themselves between two processes
+~40,000 distinct items, most of a fresh build. With more than one CPU and enough items, forked
+helpers (one per further CPU) render the document items, each once, in batches taken in turn
+and in the order this process first needs them, and stream them back over pipes. Meanwhile
+this process writes the calendars, then assembles the feeds (a writer thread writes the files,
+see ``feeds.output``) and the pages. Splitting the feeds themselves between two processes
 rendered a third of the items twice: a document is in the feeds of its towns, their districts
 and states, its topics and its source, with towns all over the country.
 
-The helper opens its own read-only connection and inherits the feed rows and labels; nothing
+The helpers open their own read-only connections and inherit the feed rows and labels; nothing
 is pickled but the rendered items. Fork is only used where it is safe: a POSIX system and no
 other threads in this process (``citynews feeds`` has none; a server embedding the build
 renders in one process).
@@ -36,6 +36,7 @@ from citynews.feeds.items import Feed, ItemFetcher, Rows
 
 # Below this many distinct items to render, a helper costs more than it saves.
 PARALLEL_ITEMS = 20_000
+MAX_HELPERS = 3
 # Items per message from the helper: large enough to amortize a message, small enough that
 # the helper stays only a little ahead (its items wait in memory until they are used).
 BATCH = 64
@@ -71,16 +72,16 @@ def render_jobs(
 ) -> Written:
     """Render ``jobs`` in order and hand each file to ``write`` (name, parts).
 
-    ``processes``: 1 or 2 (None: 2 for large builds on more than one CPU, where forking is
-    safe). ``meanwhile`` runs first, after a helper has started: other work of the build,
-    done while the helper renders the first items.
+    ``processes``: how many processes render, this one included (None: one per CPU for large
+    builds, up to 1 + MAX_HELPERS, where forking is safe). ``meanwhile`` runs first, after the
+    helpers have started: other work of the build, done while they render the first items.
     """
     written = Written()
     order = _first_uses(jobs)
     helper = None
-    if _wants_helper(len(order), processes):
-        helper = _Helper(order, fetch, db_path)
-        written.processes = 2
+    if count := _helper_count(len(order), processes):
+        helper = _Helpers(order, fetch, db_path, count)
+        written.processes = 1 + count
     try:
         meanwhile()
         rendered = _Rendered(jobs, helper)
@@ -134,7 +135,7 @@ class _Rendered:
     keeps at most the 24,000 items still to be used again.
     """
 
-    def __init__(self, jobs: Sequence[Job], helper: _Helper | None) -> None:
+    def __init__(self, jobs: Sequence[Job], helper: _Helpers | None) -> None:
         self.uses = Counter(
             r["id"] for job in jobs if not job.feed.data.events for r in job.feed.data.rows
         )
@@ -162,31 +163,48 @@ class _Rendered:
         return entries
 
 
-class _Helper:
-    """A forked process rendering items in the order given; ``next`` takes them one by one."""
+class _Helpers:
+    """Forked processes rendering items in the order given, batch by batch in turn; ``next``
+    takes the items one by one in that order."""
 
-    def __init__(self, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path) -> None:
+    def __init__(
+        self, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path, count: int
+    ) -> None:
         self._buffer: deque[tuple[str, render.Fragments]] = deque()
+        self._turn = 0
+        self._readers: list[Connection] = []
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+        batches = [work[start : start + BATCH] for start in range(0, len(work), BATCH)]
         context = multiprocessing.get_context("fork")
-        self._reader, writer = context.Pipe(duplex=False)
-        # Fork: the helper gets these objects as they are, without pickling. Frozen, the rows
-        # both processes hold stay out of the helper's collector, whose scans would copy every
+        # Fork: the helpers get these objects as they are, without pickling. Frozen, the rows
+        # all processes hold stay out of the helpers' collectors, whose scans would copy every
         # memory page they touch.
-        self._process = context.Process(target=_helper_main, args=(writer, work, fetch, db_path))
         gc.freeze()
         try:
-            self._process.start()
+            for number in range(count):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_helper_main, args=(writer, batches[number::count], fetch, db_path)
+                )
+                process.start()
+                writer.close()
+                self._readers.append(reader)
+                self._processes.append(process)
+        except BaseException:
+            self.kill()
+            raise
         finally:
             gc.unfreeze()
-        writer.close()
 
     def next(self, doc_id: str) -> render.Fragments:
-        """The item of ``doc_id``, which must be the next one the helper renders."""
+        """The item of ``doc_id``, which must be the next one in the order given."""
         if not self._buffer:
+            reader = self._readers[self._turn % len(self._readers)]
+            self._turn += 1
             try:
-                outcome, value = self._reader.recv()
+                outcome, value = reader.recv()
             except EOFError:
-                outcome, value = "error", "the feed helper process ended early"
+                outcome, value = "error", "a feed helper process ended early"
             if outcome == "error":
                 raise FeedsWriteError(value)
             self._buffer.extend(value)
@@ -196,26 +214,27 @@ class _Helper:
         return fragments
 
     def close(self) -> None:
-        """Wait for the helper, which has rendered everything."""
-        self._reader.close()
-        self._process.join()
+        """Wait for the helpers, which have rendered everything."""
+        for reader, process in zip(self._readers, self._processes, strict=True):
+            reader.close()
+            process.join()
 
     def kill(self) -> None:
-        """Stop the helper (the build failed)."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._reader.close()
+        """Stop the helpers (the build failed)."""
+        for reader, process in zip(self._readers, self._processes, strict=True):
+            if process.is_alive():
+                process.kill()
+            process.join()
+            reader.close()
 
 
 def _helper_main(
-    writer: Connection, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path
+    writer: Connection, batches: list[list[tuple[str, _Work]]], fetch: ItemFetcher, db_path: Path
 ) -> None:
     # The parent's connection must not be used across fork: this process opens its own.
     fetch.conn = connect_readonly(db_path)
     try:
-        for start in range(0, len(work), BATCH):
-            batch = work[start : start + BATCH]
+        for batch in batches:
             rows = [row for _, (row, _, _) in batch]
             topics = {doc_id: labels for doc_id, (_, labels, _) in batch}
             places = {doc_id: labels for doc_id, (_, _, labels) in batch}
@@ -233,10 +252,15 @@ def _helper_main(
         fetch.conn.close()
 
 
-def _wants_helper(items: int, processes: int | None) -> bool:
-    if processes == 1 or (processes is None and (items < PARALLEL_ITEMS or _cpus() < 2)):
-        return False
-    return _can_fork()
+def _helper_count(items: int, processes: int | None) -> int:
+    """Helpers to fork: ``processes`` less this one, or by default one per further CPU (up to
+    MAX_HELPERS) for a large build. (Two helpers on two CPUs, with this process mostly waiting
+    for them, measured 1-2 s slower than one on a shared 2-core machine.)"""
+    if processes is None:
+        wanted = min(_cpus() - 1, MAX_HELPERS) if items >= PARALLEL_ITEMS else 0
+    else:
+        wanted = processes - 1
+    return wanted if wanted > 0 and _can_fork() else 0
 
 
 def _cpus() -> int:

@@ -103,11 +103,24 @@ def test_a_failing_helper_is_one_error_and_no_process_left(db_path, tmp_path, mo
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
-def test_helper_only_where_forking_is_safe(monkeypatch):
-    assert feedwriter._wants_helper(feedwriter.PARALLEL_ITEMS, None) == (
-        feedwriter._cpus() >= 2 and feedwriter._can_fork()
-    )
-    assert not feedwriter._wants_helper(10**6, 1)
-    assert not feedwriter._wants_helper(feedwriter.PARALLEL_ITEMS - 1, None)
+def test_two_helpers_give_the_same_bytes(db_path, tmp_path):
+    single = build_feeds(db_path, tmp_path / "one", base_url=BASE, now=NOW, processes=1)
+    helped = build_feeds(db_path, tmp_path / "two", base_url=BASE, now=NOW, processes=3)
+    assert helped.processes == 3
+    assert sorted(single.written) == sorted(helped.written)
+    assert _mismatched(tmp_path / "one", tmp_path / "two") == []
+    assert not multiprocessing.active_children()
+
+
+def test_helpers_only_for_large_builds_and_where_forking_is_safe(monkeypatch):
+    monkeypatch.setattr(feedwriter, "_cpus", lambda: 2)
+    assert feedwriter._helper_count(feedwriter.PARALLEL_ITEMS, None) == 1
+    assert feedwriter._helper_count(feedwriter.PARALLEL_ITEMS - 1, None) == 0
+    assert feedwriter._helper_count(10**6, 1) == 0
+    assert feedwriter._helper_count(10, 3) == 2
+    monkeypatch.setattr(feedwriter, "_cpus", lambda: 1)
+    assert feedwriter._helper_count(10**6, None) == 0
+    monkeypatch.setattr(feedwriter, "_cpus", lambda: 64)
+    assert feedwriter._helper_count(10**6, None) == feedwriter.MAX_HELPERS
     monkeypatch.setattr(feedwriter, "_can_fork", lambda: False)
-    assert not feedwriter._wants_helper(10**6, 2)
+    assert feedwriter._helper_count(10**6, 2) == 0
