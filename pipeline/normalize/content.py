@@ -140,10 +140,15 @@ _TRAFILATURA_CLEANS = "|".join(
 )
 
 
+# Items with two ``div`` children at least, the fewest that can hold two fields: found in C,
+# not by visiting every ``li`` of the menus in Python.
+_ITEMS_WITH_DIVS = etree.XPath("//li[div[2]]")
+
+
 def _item_fields_as_paragraphs(tree: etree._Element) -> None:
     """``div`` fields of a list item become ``p``: trafilatura keeps paragraphs apart inside an
     item but runs ``div`` texts together ("19:00 UhrSommerkonzert des MusikvereinsFesthalle")."""
-    for item in tree.iter("li"):
+    for item in _ITEMS_WITH_DIVS(tree):
         fields = [
             d
             for d in item.iterchildren("div")

@@ -156,7 +156,7 @@ class Normalizer:
         else:
             events = events_mod.extract_events(
                 reader,
-                links=content_links(page.content_html),
+                links=lambda: content_links(page.content_html),
                 now=now,
                 grid=grid,
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -425,7 +425,7 @@ def _with_text_registration(
 def extract_events(
     page: Page,
     *,
-    links: Sequence[tuple[str, str]] = (),
+    links: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = (),
     now: date | None = None,
     grid: str = "",
 ) -> list[Event]:
@@ -434,20 +434,22 @@ def extract_events(
     schema.org Event objects in ``page.jsonld`` (JSON-LD, and inline iCalendar, microdata or
     hCalendar read into that shape) win; dates of the same series that only the text lists are
     added. Otherwise the text is read. ``links`` are the content's (anchor text, href) pairs,
-    used to find a registration link near an event. ``now`` is the day the page was fetched:
+    used to find a registration link near an event (or a function giving them, called only
+    when the page has events: most pages have none). ``now`` is the day the page was fetched:
     the year of days written without one when the page has no date of its own. ``grid`` is
     the page's calendar grids as table lines (:func:`citynews.normalize.eventgrid.grid_text`).
     """
     reference = _reference(page) or now
     structured = _structured(page)
     candidates = _text_candidates(page, reference, grid)
+    if not structured and not candidates:
+        return _field_events(page, reference)
+    found = links() if callable(links) else links
     if structured:
         structured = _with_field_venue(structured, _field_place(page))
-        structured = _with_text_registration(page, structured, candidates, links, reference)
+        structured = _with_text_registration(page, structured, candidates, found, reference)
         return structured + _beyond_structured(structured, candidates)
-    if not candidates:
-        return _field_events(page, reference)
-    urls = _assign_links(page, candidates, links)
+    urls = _assign_links(page, candidates, found)
     return [
         replace(c.event, registration_url=urls[i]) if i in urls else c.event
         for i, c in enumerate(candidates)
