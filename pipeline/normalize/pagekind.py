@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -68,8 +69,9 @@ def page_kind(
     teasers: list[Teaser],
     teaser_text: str,
     text: str,
-    details: Details | None,
+    details: Callable[[bool], Details | None],
 ) -> Kind:
+    """``details(labelled_only)`` finds the page's event details box, asked only when needed."""
     if hints.kind:
         return hints.kind
     articles = declares_article(entities)
@@ -95,6 +97,7 @@ def page_kind(
         return "listing"
     # A labelled details box ("Startdatum: …", "Ort: …") about this very page is the
     # strongest visible marker, even where the CMS also calls the page an Article.
-    if details is not None and (details.labelled or not articles):
+    found = details(articles)
+    if found is not None and (found.labelled or not articles):
         return "event"
     return "article"
