@@ -7,12 +7,12 @@ from copy import deepcopy
 from urllib.parse import urljoin
 
 import nh3
-import trafilatura
 from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 
 from citynews.model import Hints
 from citynews.normalize.regions import BOILER_TAGS, SKIP_TAGS, norm_text
+from citynews.normalize.textextract import main_text_body
 
 _DROP_PARAGRAPH = re.compile(
     r"^(?:Stichw(?:ö|oe)rter|Schlagw(?:ö|oe)rter|Schlagworte|Tags)\s*:"
@@ -140,10 +140,15 @@ _TRAFILATURA_CLEANS = "|".join(
 )
 
 
+# Items with two ``div`` children at least, the fewest that can hold two fields: found in C,
+# not by visiting every ``li`` of the menus in Python.
+_ITEMS_WITH_DIVS = etree.XPath("//li[div[2]]")
+
+
 def _item_fields_as_paragraphs(tree: etree._Element) -> None:
     """``div`` fields of a list item become ``p``: trafilatura keeps paragraphs apart inside an
     item but runs ``div`` texts together ("19:00 UhrSommerkonzert des MusikvereinsFesthalle")."""
-    for item in tree.iter("li"):
+    for item in _ITEMS_WITH_DIVS(tree):
         fields = [
             d
             for d in item.iterchildren("div")
@@ -158,20 +163,9 @@ def _item_fields_as_paragraphs(tree: etree._Element) -> None:
 def _from_trafilatura(tree: etree._Element, url: str, title: str | None) -> tuple[str, str]:
     _item_fields_as_paragraphs(tree)
     try:
-        doc = trafilatura.bare_extraction(
-            tree,
-            prune_xpath=_TRAFILATURA_CLEANS,
-            fast=True,
-            include_comments=False,
-            include_links=True,
-            include_formatting=True,
-            include_tables=True,
-            # Not "python": that renders a text we do not use (blocks are rendered below).
-            output_format="txt",
-        )
+        body = main_text_body(tree, _TRAFILATURA_CLEANS)
     except Exception:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup
         return "", ""
-    body = getattr(doc, "body", None)
     if body is None or not len(body):
         return "", ""
     kept = _kept_blocks(body, title)

@@ -181,16 +181,20 @@ def _labelled_box(tree: etree._Element, title: str | None) -> etree._Element | N
     return None
 
 
-def find_details(tree: etree._Element, raw: str, title: str | None) -> Details | None:
+def find_details(
+    tree: etree._Element, raw: str, title: str | None, *, labelled_only: bool = False
+) -> Details | None:
     """Where the page states its event's facts: a labelled box, a details block, the header.
 
     ``raw`` is the page's HTML source, used to skip the tree searches on pages without markers.
+    ``labelled_only``: only a labelled box is wanted (the block search reads the source four
+    more times).
     """
     if any(hint.search(raw) for hint in _LABEL_HINTS):
         box = _labelled_box(tree, title)
         if box is not None:
             return Details(box, labelled=True)
-    if not any(hint.search(raw) for hint in _BLOCK_HINTS):
+    if labelled_only or not any(hint.search(raw) for hint in _BLOCK_HINTS):
         return None
     for el in _EVENTISH_XPATH(tree):
         attrs = attr_text(el)

@@ -6,6 +6,7 @@ Extraction sees markup, not events; these checks run once the events are known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from citynews.model import Event, Kind, Page
@@ -87,7 +88,9 @@ def _item_dateline(text: str, day: date) -> bool:
     return len(days) >= 2 and day in days
 
 
-def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) -> bool:
+def guessed_date_is_wrong(
+    page: Page, events: list[Event], *, text_guess: bool | Callable[[], bool]
+) -> bool:
     """True when htmldate's guessed publication date is a bare year, or read from the visible
     text of a page that announces events or lists items (and is none of its events' days).
 
@@ -100,7 +103,11 @@ def guessed_date_is_wrong(page: Page, events: list[Event], *, text_guess: bool) 
     # On pages that announce events or list items, a date read from the visible text is an
     # item's dateline or a notice's signature date. The day of an event itself stays: news
     # written on the day of the event they report show that day (htmldate-eval has several).
-    if text_guess and (events or page.kind == "listing") and day not in _event_days(events):
+    if (
+        (events or page.kind == "listing")
+        and day not in _event_days(events)
+        and (text_guess() if callable(text_guess) else text_guess)
+    ):
         return True
     # A calendar of one day shows that day everywhere: several events on it make it theirs.
     if sum(day_of(e.start) == day for e in events) >= _CALENDAR_DAY_EVENTS:

@@ -7,6 +7,8 @@ Composes the page normalizers: ``html`` (parsing), ``regions`` (boilerplate, hea
 
 from __future__ import annotations
 
+import functools
+
 import lxml.html
 
 from citynews.model import Hints, Page, Teaser
@@ -67,9 +69,17 @@ def extract_page(
     )
     teasers, teaser_text = find_teasers(tree, canonical) if maybe_listing else ([], "")
     raw = html if isinstance(html, str) else html.decode("latin-1")
-    details = find_details(tree, raw, title) if hints.kind in (None, "event") else None
+    # Looked for only when asked: not on listings, and on a declared Article only a labelled
+    # box counts for its kind (its details lines are read only if it is an event after all).
+    wants = hints.kind in (None, "event")
+    details = functools.cache(
+        lambda labelled_only: (
+            find_details(tree, raw, title, labelled_only=labelled_only) if wants else None
+        )
+    )
     kind = page_kind(hints, jsonld, entities, tree, raw, title, teasers, teaser_text, text, details)
-    if kind == "event" and details is not None and (lines := event_details(details, text, title)):
+    found = details(False) if kind == "event" else None
+    if found is not None and (lines := event_details(found, text, title)):
         text = f"{lines}\n\n{text}" if text else lines
     published, modified, source = page_dates(
         tree, raw, canonical, meta, entities, hints, title, kind

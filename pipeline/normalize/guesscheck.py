@@ -79,8 +79,37 @@ def _in_event_box(el: etree._Element) -> bool:
     return False
 
 
+_BODY = etree.XPath("//body")
+_HIDDEN = frozenset({"script", "style"})
+
+
 def _visible_text(tree: etree._Element) -> str:
-    return " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    """The body's text nodes outside ``script`` and ``style``, joined by spaces.
+
+    Walked with a stack of child iterators (texts before children, tails after them): the
+    XPath ``//body//text()[not(ancestor::script) and not(ancestor::style)]`` gave the same
+    string on every corpus page at a third more time.
+    """
+    bodies = _BODY(tree)
+    if len(bodies) != 1:
+        return " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    body = bodies[0]
+    parts = [body.text] if body.text else []
+    stack = [(body, iter(body))]
+    while stack:
+        parent, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and parent.tail:
+                parts.append(parent.tail)
+        elif isinstance(child.tag, str) and child.tag not in _HIDDEN:
+            if child.text:
+                parts.append(child.text)
+            stack.append((child, iter(child)))
+        elif child.tail:
+            parts.append(child.tail)
+    return " ".join(parts)
 
 
 def _all_on_day(text: str, spots: list[re.Match[str]]) -> bool:
