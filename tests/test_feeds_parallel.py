@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import multiprocessing
+import os
 from datetime import datetime, timedelta
 
 import feedparser
@@ -54,6 +55,12 @@ def db_path(tmp_path_factory):
     return path
 
 
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    # Forty items in batches of three: the helpers and this process all take turns.
+    monkeypatch.setattr(feedwriter, "BATCH", 3)
+
+
 def _mismatched(one, two) -> list[str]:
     """Files that differ between two folders (the manifest's fingerprints aside)."""
     names = sorted(p.name for p in one.iterdir() if p.name != MANIFEST)
@@ -92,8 +99,13 @@ def test_place_feeds_hold_the_newest_items(db_path, tmp_path):
 
 
 def test_a_failing_helper_is_one_error_and_no_process_left(db_path, tmp_path, monkeypatch):
+    build_pid = os.getpid()
+    entry_xml = render.entry_xml
+
     def broken(item):
-        raise ValueError(f"cannot render {item.guid}")
+        if os.getpid() != build_pid:
+            raise ValueError(f"cannot render {item.guid}")
+        return entry_xml(item)
 
     # Forked, the helper renders with this module state: only it fails.
     monkeypatch.setattr(render, "entry_xml", broken)
