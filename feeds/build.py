@@ -34,7 +34,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,10 +173,9 @@ def build_feeds(
             if feed.data.rows or feed.slug == "alle":
                 feeds.append(feed)
             clock = report.charge(feed.group, clock)
-        jobs: list[Job] = []
         row_keys: dict[str, str] = {}
-        for feed in feeds:
-            names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
+
+        def key_feed(feed: Feed, names: list[str], updated: datetime | None) -> str:
             fallback = None if feed.data.rows else _fallback_updated(conn)
             key = fingerprint(
                 "feed",
@@ -190,19 +189,31 @@ def build_feeds(
                 source_labels,
             )
             fingerprints.update(dict.fromkeys(names, key))
-            updated = max((item_dates(r)[1] for r in feed.data.rows), default=None)
-            if all(existing.get(name) == key for name in names):
-                report.unchanged += names
-            else:
-                jobs.append(Job(feed, names, updated or fallback or EPOCH))
             report.feeds.append(_info(feed, names, updated))
-            clock = report.charge(feed.group, clock)
+            return key
+
+        jobs: list[Job] = []
+        for feed in feeds:
+            names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
+            updated = max((item_dates(r)[1] for r in feed.data.rows), default=None)
+            fallback = None if feed.data.rows else _fallback_updated(conn)
+            jobs.append(Job(feed, names, updated or fallback or EPOCH))
+        # With files on disk, a feed is rendered only when its fingerprint changed. Without,
+        # every feed is, and the fingerprints (for the manifest) are computed while the
+        # helpers render the first items.
+        later = [] if existing else jobs
+        if existing:
+            jobs = [job for job in jobs if not _unchanged(job, key_feed, existing, report)]
+            clock = report.charge("themen", clock)
         output.prepare(name for job in jobs for name in job.names)
         calendars: list[FeedInfo] = []
 
-        def write_calendars() -> None:
-            # While a helper renders the first items (see feeds.feedwriter).
+        def meanwhile() -> None:
             clock = time.perf_counter()
+            for job in later:
+                key_feed(job.feed, job.names, _job_updated(job))
+                clock = report.charge(job.feed.group, clock)
+            # While a helper renders the first items (see feeds.feedwriter).
             for calendar in build_calendars(
                 conn,
                 now=now,
@@ -226,7 +237,7 @@ def build_feeds(
             output.write,
             db_path,
             processes=processes,
-            meanwhile=write_calendars,
+            meanwhile=meanwhile,
         )
         for group, seconds in written.seconds_by_group.items():
             report.seconds_by_group[group] = report.seconds_by_group.get(group, 0.0) + seconds
@@ -275,12 +286,32 @@ def _row_keys(feed: Feed, known: dict[str, str]) -> object:
                     r["updated_at"],
                     r["first_seen"],
                     r["source"],
-                    data.topics.get(r["id"]),
-                    data.places.get(r["id"]),
+                    # "or None": the labels are defaultdicts, which a read may have filled.
+                    data.topics.get(r["id"]) or None,
+                    data.places.get(r["id"]) or None,
                 )
             )
         keys.append(key)
     return "\n".join(keys)
+
+
+def _job_updated(job: Job) -> datetime | None:
+    """The newest item's date of a feed (None without items)."""
+    return job.updated if job.feed.data.rows else None
+
+
+def _unchanged(
+    job: Job,
+    key_feed: Callable[[Feed, list[str], datetime | None], str],
+    existing: dict[str, str],
+    report: BuildReport,
+) -> bool:
+    """Whether a feed's files on disk were built from its current fingerprint."""
+    key = key_feed(job.feed, job.names, _job_updated(job))
+    if all(existing.get(name) == key for name in job.names):
+        report.unchanged += job.names
+        return True
+    return False
 
 
 def _calendar_info(calendar: CalendarFile) -> FeedInfo:

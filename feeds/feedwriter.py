@@ -126,7 +126,8 @@ def _first_uses(jobs: Sequence[Job]) -> list[tuple[str, _Work]]:
             continue
         for row in data.rows:
             if row["id"] not in order:
-                order[row["id"]] = (row, data.topics[row["id"]], data.places[row["id"]])
+                doc_id = row["id"]
+                order[doc_id] = (row, data.topics.get(doc_id, []), data.places.get(doc_id, []))
     return list(order.items())
 
 
