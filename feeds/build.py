@@ -21,9 +21,10 @@ kept per file in ``.citynews-feeds.json`` in the output folder. An existing file
 fingerprint matches is left as it is.
 
 A fresh build renders each document's RSS and Atom item once and splices it into every feed it
-appears in, keeping it only until its last feed is written; files are written as they are
-rendered, large builds in two processes (see ``feeds.feedwriter``, and ``_Output`` for the
-manifest's order).
+appears in, keeping it only until its last feed is written; a writer thread writes the files
+as they are rendered (``feeds.output``, also for the manifest's order), and large builds
+render with helper processes (``feeds.feedwriter``). Town and district feeds hold the
+``PLACE_LIMIT`` newest items, the others ``limit``.
 
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
 """
@@ -213,7 +214,7 @@ def build_feeds(
             for job in later:
                 key_feed(job.feed, job.names, _job_updated(job))
                 clock = report.charge(job.feed.group, clock)
-            # While a helper renders the first items (see feeds.feedwriter).
+            # While the helpers render the first items (see feeds.feedwriter).
             for calendar in build_calendars(
                 conn,
                 now=now,
