@@ -35,7 +35,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,8 +132,8 @@ def build_feeds(
 
     ``base_url`` is the public URL of ``out_dir`` (for self links; relative links without it),
     ``limit`` caps the items per feed, ``now`` decides which events count as upcoming,
-    ``processes`` (1 or 2) how many processes render feeds (default: two for large builds on
-    more than one CPU, see ``feeds.feedwriter``). A folder that cannot be written raises
+    ``processes`` how many processes render items (default: one per CPU for large builds,
+    see ``feeds.feedwriter``). A folder that cannot be written raises
     :class:`FeedsWriteError` with a one-line reason.
     """
     started = time.perf_counter()
@@ -176,8 +176,9 @@ def build_feeds(
             clock = report.charge(feed.group, clock)
         row_keys: dict[str, str] = {}
 
-        def key_feed(feed: Feed, names: list[str], updated: datetime | None) -> str:
-            fallback = None if feed.data.rows else _fallback_updated(conn)
+        def key_feed(job: Job) -> str:
+            """The feed's fingerprint, noted for the manifest, and its entry for the index."""
+            feed, rows = job.feed, job.feed.data.rows
             key = fingerprint(
                 "feed",
                 feed.slug,
@@ -185,34 +186,36 @@ def build_feeds(
                 feed.description,
                 base_url,
                 limit,
-                fallback,
+                None if rows else job.updated,  # a feed without items: the last crawl's end
                 _row_keys(feed, row_keys),
                 source_labels,
             )
-            fingerprints.update(dict.fromkeys(names, key))
-            report.feeds.append(_info(feed, names, updated))
+            fingerprints.update(dict.fromkeys(job.names, key))
+            report.feeds.append(_info(feed, job.names, job.updated if rows else None))
             return key
 
-        jobs: list[Job] = []
-        for feed in feeds:
-            names = [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"]
-            updated = max((item_dates(r)[1] for r in feed.data.rows), default=None)
-            fallback = None if feed.data.rows else _fallback_updated(conn)
-            jobs.append(Job(feed, names, updated or fallback or EPOCH))
+        jobs = [_job(feed, conn) for feed in feeds]
         # With files on disk, a feed is rendered only when its fingerprint changed. Without,
         # every feed is, and the fingerprints (for the manifest) are computed while the
         # helpers render the first items.
         later = [] if existing else jobs
         if existing:
-            jobs = [job for job in jobs if not _unchanged(job, key_feed, existing, report)]
-            clock = report.charge("themen", clock)
+            changed = []
+            for job in jobs:
+                key = key_feed(job)
+                if all(existing.get(name) == key for name in job.names):
+                    report.unchanged += job.names
+                else:
+                    changed.append(job)
+                clock = report.charge(job.feed.group, clock)
+            jobs = changed
         output.prepare(name for job in jobs for name in job.names)
         calendars: list[FeedInfo] = []
 
         def meanwhile() -> None:
             clock = time.perf_counter()
             for job in later:
-                key_feed(job.feed, job.names, _job_updated(job))
+                key_feed(job)
                 clock = report.charge(job.feed.group, clock)
             # While the helpers render the first items (see feeds.feedwriter).
             for calendar in build_calendars(
@@ -296,23 +299,13 @@ def _row_keys(feed: Feed, known: dict[str, str]) -> object:
     return "\n".join(keys)
 
 
-def _job_updated(job: Job) -> datetime | None:
-    """The newest item's date of a feed (None without items)."""
-    return job.updated if job.feed.data.rows else None
-
-
-def _unchanged(
-    job: Job,
-    key_feed: Callable[[Feed, list[str], datetime | None], str],
-    existing: dict[str, str],
-    report: BuildReport,
-) -> bool:
-    """Whether a feed's files on disk were built from its current fingerprint."""
-    key = key_feed(job.feed, job.names, _job_updated(job))
-    if all(existing.get(name) == key for name in job.names):
-        report.unchanged += job.names
-        return True
-    return False
+def _job(feed: Feed, conn: sqlite3.Connection) -> Job:
+    """A feed to render, dated by its newest item (a feed without items: the last crawl)."""
+    rows = feed.data.rows
+    updated = max((item_dates(r)[1] for r in rows), default=None)
+    return Job(
+        feed, [f"{feed.slug}.rss.xml", f"{feed.slug}.atom.xml"], updated or _fallback_updated(conn)
+    )
 
 
 def _calendar_info(calendar: CalendarFile) -> FeedInfo:

@@ -125,8 +125,8 @@ def _first_uses(jobs: Sequence[Job]) -> list[tuple[str, _Work]]:
         if data.events:
             continue
         for row in data.rows:
-            if row["id"] not in order:
-                doc_id = row["id"]
+            doc_id = row["id"]
+            if doc_id not in order:
                 order[doc_id] = (row, data.topics.get(doc_id, []), data.places.get(doc_id, []))
     return list(order.items())
 
