@@ -21,9 +21,10 @@ kept per file in ``.citynews-feeds.json`` in the output folder. An existing file
 fingerprint matches is left as it is.
 
 A fresh build renders each document's RSS and Atom item once and splices it into every feed it
-appears in, keeping it only until its last feed is written; a writer thread writes the files
-as they are rendered (``feeds.output``, also for the manifest's order), and large builds
-render with helper processes (``feeds.feedwriter``). Town and district feeds hold the
+appears in, keeping it only until its last feed is written; files are written as they are
+rendered (``feeds.output``, which also keeps the manifest honest). Large builds write the
+calendars in a forked process while this one reads the feed rows (``feeds.forked``), and
+render items with helper processes (``feeds.feedwriter``). Town and district feeds hold the
 ``PLACE_LIMIT`` newest items, the others ``limit``.
 
 Queries are indexed and capped with LIMIT: no feed ever loads all documents into Python.
@@ -35,7 +36,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,10 +52,12 @@ from citynews.feeds.common import (
     write_if_changed,
 )
 from citynews.feeds.feedwriter import Job
+from citynews.feeds.forked import SideJob
 from citynews.feeds.items import (
     EPOCH,
     Feed,
     ItemFetcher,
+    PlaceFeed,
     collect_feeds,
     item_dates,
     place_feeds,
@@ -158,6 +161,7 @@ def build_feeds(
         drop_manifest=lambda: _write_manifest(out_dir, {}),
     )
     conn = connect_readonly(db_path)
+    side: SideJob[_Calendars] | None = None
     try:
         this_build = buildkey.build_key(files, conn, base_url=base_url, limit=limit, now=now)
         if this_build == last_key and _skip(out_dir, existing, report):
@@ -166,6 +170,19 @@ def build_feeds(
         sources = {row["name"]: row for row in conn.execute("select * from sources order by name")}
         fetch = ItemFetcher(conn, sources)
         places = place_feeds(conn)
+        documents = conn.execute("select count(*) from documents").fetchone()[0]
+        fork = feedwriter.helper_count(documents, processes) > 0
+
+        def calendars() -> _Calendars:
+            # A forked process must not use this process's connection.
+            own = connect_readonly(db_path) if fork else conn
+            try:
+                return _write_calendars(own, out_dir, existing, now, places, sources, fetch)
+            finally:
+                if fork:
+                    own.close()
+
+        side = SideJob(calendars, fork=fork)
         # What items show of their source; other columns (e.g. updated_at) do not count.
         source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
         clock = time.perf_counter()
@@ -196,9 +213,8 @@ def build_feeds(
 
         jobs = [_job(feed, conn) for feed in feeds]
         # With files on disk, a feed is rendered only when its fingerprint changed. Without,
-        # every feed is, and the fingerprints (for the manifest) are computed while the
-        # helpers render the first items.
-        later = [] if existing else jobs
+        # every feed is, and its fingerprint (for the manifest) is taken as it is rendered.
+        each: Callable[[Job], object] = key_feed
         if existing:
             changed = []
             for job in jobs:
@@ -209,44 +225,19 @@ def build_feeds(
                     changed.append(job)
                 clock = report.charge(job.feed.group, clock)
             jobs = changed
+            each = _nothing  # fingerprints taken above
         output.prepare(name for job in jobs for name in job.names)
-        calendars: list[FeedInfo] = []
-
-        def meanwhile() -> None:
-            clock = time.perf_counter()
-            for job in later:
-                key_feed(job)
-                clock = report.charge(job.feed.group, clock)
-            # While the helpers render the first items (see feeds.feedwriter).
-            for calendar in build_calendars(
-                conn,
-                now=now,
-                existing=existing,
-                places=places,
-                sources=sources,
-                extras=fetch.event_extras,
-            ):
-                fingerprints[calendar.file_name] = calendar.fingerprint
-                if calendar.data is None:
-                    report.unchanged.append(calendar.file_name)
-                else:
-                    output.write(calendar.file_name, calendar.data)
-                calendars.append(_calendar_info(calendar))
-                clock = report.charge(calendar.group, clock)
-
         written = feedwriter.render_jobs(
-            jobs,
-            fetch,
-            base_url,
-            output.write,
-            db_path,
-            processes=processes,
-            meanwhile=meanwhile,
+            jobs, fetch, base_url, output.write, db_path, processes=processes, each=each
         )
-        for group, seconds in written.seconds_by_group.items():
+        made = side.result()
+        fingerprints.update(made.fingerprints)
+        report.written += made.written
+        report.unchanged += made.unchanged
+        for group, seconds in [*written.seconds_by_group.items(), ("kalender", made.seconds)]:
             report.seconds_by_group[group] = report.seconds_by_group.get(group, 0.0) + seconds
         report.processes = written.processes
-        report.feeds += calendars
+        report.feeds += made.infos
         clock = time.perf_counter()
         output.write("feeds.opml", render.opml(report.feeds, base_url))
         output.write(
@@ -254,9 +245,9 @@ def build_feeds(
             index.index_html(report.feeds, index.page_data(conn, sources, now), base_url),
         )
         report.charge("index", clock)
-        output.close()
     finally:
-        output.stop()
+        if side is not None:
+            side.kill()
         conn.close()
     _remove_unlisted(out_dir, fingerprints, report)
     # vars, not asdict: nothing is changed, and asdict deep-copied every list of every feed.
@@ -264,6 +255,58 @@ def build_feeds(
     _write_manifest(out_dir, fingerprints, this_build)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _nothing(job: Job) -> None:
+    pass
+
+
+@dataclass
+class _Calendars:
+    """What writing the calendars did (possibly in another process: all of it picklable)."""
+
+    infos: list[FeedInfo] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _write_calendars(
+    conn: sqlite3.Connection,
+    out_dir: Path,
+    existing: dict[str, str],
+    now: datetime,
+    places: list[PlaceFeed],
+    sources: dict[str, sqlite3.Row],
+    fetch: ItemFetcher,
+) -> _Calendars:
+    """Write every calendar whose fingerprint changed."""
+    started = time.perf_counter()
+    made = _Calendars()
+    output = Output(
+        out_dir,
+        existing,
+        written=made.written,
+        unchanged=made.unchanged,
+        drop_manifest=lambda: _write_manifest(out_dir, {}),
+    )
+    for calendar in build_calendars(
+        conn,
+        now=now,
+        existing=existing,
+        places=places,
+        sources=sources,
+        extras=fetch.event_extras,
+    ):
+        made.fingerprints[calendar.file_name] = calendar.fingerprint
+        if calendar.data is None:
+            made.unchanged.append(calendar.file_name)
+        else:
+            output.write(calendar.file_name, calendar.data)
+        made.infos.append(_calendar_info(calendar))
+    made.seconds = time.perf_counter() - started
+    return made
 
 
 def _row_keys(feed: Feed, known: dict[str, str]) -> object:

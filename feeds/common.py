@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import os
 import re
+import secrets
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -60,14 +61,18 @@ def connect_readonly(db_path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+# Temporary file names: unpredictable per process (like mkstemp's), then a counter, so that a
+# file costs one open with O_EXCL (and the umask's mode) instead of mkstemp's open and chmod.
+_TEMP_TOKEN: tuple[int, str] = (0, "")
+_temp_numbers = itertools.count()
 
 
-# mkstemp creates files readable by their owner only; published files are for web servers.
-_FILE_MODE = 0o666 & ~_umask()
+def _temp_name(name: str) -> str:
+    global _TEMP_TOKEN
+    pid = os.getpid()
+    if _TEMP_TOKEN[0] != pid:  # a forked process draws its own
+        _TEMP_TOKEN = (pid, secrets.token_hex(6))
+    return f".{name[:40]}.{_TEMP_TOKEN[1]}{next(_temp_numbers)}.tmp"
 
 
 class FeedsWriteError(CitynewsError):
@@ -76,9 +81,10 @@ class FeedsWriteError(CitynewsError):
     exit_code = 1
 
 
-def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
+def write_if_changed(path: Path, data: bytes | Sequence[bytes], *, absent: bool = False) -> bool:
     """Write ``data`` (bytes, or parts written one after the other) unless the file already
-    holds exactly these bytes (its mtime then stays).
+    holds exactly these bytes (its mtime then stays). ``absent``: the caller knows there is no
+    such file (nothing to compare).
 
     The bytes go to a temporary file created exclusively (O_EXCL, unpredictable name) in the
     target folder and then replace ``path``: a planted symlink is never followed, a reader
@@ -86,27 +92,37 @@ def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
     """
     parts = [data] if isinstance(data, bytes) else data
     try:
-        if not path.is_symlink() and _holds(path.read_bytes(), parts):
+        if not absent and not path.is_symlink() and _holds(path.read_bytes(), parts):
             return False
     except FileNotFoundError:
         pass
     except OSError as exc:
         raise FeedsWriteError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
-    except OSError as exc:
-        raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+    fd, tmp = _create_temporary(path)
     try:
         try:
-            os.fchmod(fd, _FILE_MODE)
             _write_parts(fd, parts)
         finally:
             os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise FeedsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new file beside ``path``, open for writing, readable by all as the umask allows."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = path.parent / _temp_name(path.name)
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise FeedsWriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+    raise FeedsWriteError(f"cannot write to {path.parent}: no free temporary file name")
 
 
 def _holds(current: bytes, parts: Sequence[bytes]) -> bool:

@@ -3,12 +3,13 @@ builds.
 
 Rendering a national database's feeds is per-document work: cleaning, escaping and encoding
 ~40,000 distinct items, most of a fresh build. With more than one CPU and enough items, forked
-helpers (one per further CPU) render the document items, each once, in batches taken in turn
-and in the order this process first needs them, and stream them back over pipes. Meanwhile
-this process writes the calendars, then assembles the feeds (a writer thread writes the files,
-see ``feeds.output``) and the pages. Splitting the feeds themselves between two processes
-rendered a third of the items twice: a document is in the feeds of its towns, their districts
-and states, its topics and its source, with towns all over the country.
+helpers (one per further CPU) render the document items, each once, in batches in the order
+this process first needs them, and stream them back over pipes. Batches go to whichever
+process is free (see ``_Helpers``): this process also fingerprints, assembles and writes the
+feeds, which takes more or less time with the disk, so a fixed share misjudged either side.
+Splitting the feeds themselves between two processes rendered a third of the items twice: a
+document is in the feeds of its towns, their districts and states, its topics and its source,
+with towns all over the country.
 
 The helpers open their own read-only connections and inherit the feed rows and labels; nothing
 is pickled but the rendered items. Fork is only used where it is safe: a POSIX system and no
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import threading
@@ -29,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from citynews.feeds import render
@@ -38,9 +41,6 @@ from citynews.feeds.items import Feed, ItemFetcher, Rows
 # Below this many distinct items to render, a helper costs more than it saves.
 PARALLEL_ITEMS = 20_000
 MAX_HELPERS = 3
-# Batches each helper renders for every one this process renders: it also assembles and
-# writes the files (100,000 documents on 2 cores: 13.3 s with one each, 12.8 s with two).
-HELPER_BATCHES = 2
 # Batches a helper renders before the parent has read them.
 AHEAD = 4
 # Items per message from the helper: large enough to amortize a message, small enough that
@@ -74,25 +74,26 @@ def render_jobs(
     db_path: Path,
     *,
     processes: int | None = None,
-    meanwhile: Callable[[], None] = lambda: None,
+    each: Callable[[Job], object] = lambda job: None,
 ) -> Written:
     """Render ``jobs`` in order and hand each file to ``write`` (name, parts).
 
     ``processes``: how many processes render, this one included (None: one per CPU for large
-    builds, up to 1 + MAX_HELPERS, where forking is safe). ``meanwhile`` runs first, after the
-    helpers have started: other work of the build, done while they render the first items.
+    builds, up to 1 + MAX_HELPERS, where forking is safe). ``each`` is called with every job
+    before it is rendered: other per-feed work of the build (e.g. its fingerprint), done here
+    while the helpers render.
     """
     written = Written()
     order = _first_uses(jobs)
     helper = None
-    if count := _helper_count(len(order), processes):
+    if count := helper_count(len(order), processes):
         helper = _Helpers(order, fetch, db_path, count)
         written.processes = 1 + count
     try:
-        meanwhile()
         rendered = _Rendered(jobs, helper)
         clock = time.perf_counter()
         for job in jobs:
+            each(job)
             entries = rendered.entries(fetch, job.feed.data)
             for name, parts in zip(
                 job.names,
@@ -171,9 +172,16 @@ class _Rendered:
 
 
 class _Helpers:
-    """Forked processes rendering items in the order given, batch by batch in turn with this
-    process (which renders its batches itself when it needs them); ``next`` takes the items
-    one by one in that order."""
+    """Forked processes rendering item batches; ``next`` takes the items one by one in the
+    order given.
+
+    Batches are claimed in order from a shared counter, by whichever process is free: each
+    helper takes the next one as soon as it has rendered the last (up to AHEAD batches ahead
+    of this process's reading), and this process takes one whenever the batch it needs is
+    still being rendered, instead of waiting. So the work splits by the speed of each
+    process: this one also fingerprints, assembles and writes the feeds, which takes more or
+    less time depending on the disk.
+    """
 
     def __init__(
         self, work: list[tuple[str, _Work]], fetch: ItemFetcher, db_path: Path, count: int
@@ -181,21 +189,25 @@ class _Helpers:
         self._buffer: deque[tuple[str, render.Fragments]] = deque()
         self._turn = 0
         self._fetch = fetch
+        self._ready: dict[int, list[tuple[str, render.Fragments]]] = {}
         self._readers: list[Connection] = []
+        # Until each helper has sent its first batch, this process claims none: a helper's
+        # start must not leave it without work (and its first batch tells it runs).
+        self._started: set[Connection] = set()
         self._processes: list[multiprocessing.process.BaseProcess] = []
         self._batches = [work[start : start + BATCH] for start in range(0, len(work), BATCH)]
-        self._cycle = 1 + count * HELPER_BATCHES
         context = multiprocessing.get_context("fork")
+        self._claimed = context.Value("q", 0)
         # Fork: the helpers get these objects as they are, without pickling. Frozen, the rows
         # all processes hold stay out of the helpers' collectors, whose scans would copy every
         # memory page they touch.
         gc.freeze()
         try:
-            for number in range(count):
+            for _ in range(count):
                 reader, writer = context.Pipe(duplex=False)
                 process = context.Process(
                     target=_helper_main,
-                    args=(writer, self._helpers_batches(number, count), fetch, db_path),
+                    args=(writer, self._batches, self._claimed, fetch, db_path),
                 )
                 process.start()
                 writer.close()
@@ -207,64 +219,99 @@ class _Helpers:
         finally:
             gc.unfreeze()
 
-    def _helpers_batches(self, number: int, count: int) -> list[list[tuple[str, _Work]]]:
-        """The batches helper ``number`` renders: in each cycle, this process takes the first
-        and the helpers the others in turn."""
-        return [
-            batch
-            for index, batch in enumerate(self._batches)
-            if (turn := index % self._cycle) and (turn - 1) % count == number
-        ]
-
     def next(self, doc_id: str) -> render.Fragments:
         """The item of ``doc_id``, which must be the next one in the order given."""
         if not self._buffer:
-            turn = self._turn % self._cycle
-            if turn == 0:
-                self._buffer.extend(_render_batch(self._fetch, self._batches[self._turn]))
-            else:
-                try:
-                    outcome, value = self._readers[(turn - 1) % len(self._readers)].recv()
-                except EOFError:
-                    outcome, value = "error", "a feed helper process ended early"
-                if outcome == "error":
-                    raise FeedsWriteError(value)
-                self._buffer.extend(value)
+            self._buffer.extend(self._batch(self._turn))
             self._turn += 1
         rendered_id, fragments = self._buffer.popleft()
         if rendered_id != doc_id:
             raise RuntimeError(f"feed helper rendered {rendered_id}, {doc_id} was due")
         return fragments
 
+    def _batch(self, index: int) -> list[tuple[str, render.Fragments]]:
+        """Batch ``index``: received from a helper or, while it is not there, rendering the
+        next unclaimed batch here (or the wanted one, when nobody has taken it yet)."""
+        while index not in self._ready:
+            if self._receive(wait=False):
+                continue
+            claimed = (
+                _claim(self._claimed, len(self._batches))
+                if len(self._started) == len(self._processes)
+                else None
+            )
+            if claimed is None:
+                self._receive(wait=True)
+            else:
+                self._ready[claimed] = _render_batch(self._fetch, self._batches[claimed])
+        return self._ready.pop(index)
+
+    def _receive(self, *, wait: bool) -> bool:
+        """Take the batches the helpers have sent (with ``wait``, at least one); whether any
+        came. A helper that ended is dropped; all gone with batches missing is an error."""
+        if not self._readers:
+            raise FeedsWriteError("a feed helper process ended early")
+        came = False
+        for reader in multiprocessing.connection.wait(self._readers, None if wait else 0):
+            try:
+                outcome, value = reader.recv()
+            except EOFError:
+                self._readers.remove(reader)
+                reader.close()
+                self._started.add(reader)  # done: no longer holds this process back
+                continue
+            if outcome == "error":
+                raise FeedsWriteError(value)
+            self._started.add(reader)
+            index, items = value
+            self._ready[index] = items
+            came = True
+        return came
+
     def close(self) -> None:
         """Wait for the helpers, which have rendered everything."""
-        for reader, process in zip(self._readers, self._processes, strict=True):
+        for reader in self._readers:
             reader.close()
+        for process in self._processes:
             process.join()
 
     def kill(self) -> None:
         """Stop the helpers (the build failed)."""
-        for reader, process in zip(self._readers, self._processes, strict=True):
+        for process in self._processes:
             if process.is_alive():
                 process.kill()
             process.join()
+        for reader in self._readers:
             reader.close()
 
 
+def _claim(claimed: Synchronized, batches: int) -> int | None:
+    """The next batch nobody has taken, now taken; None when all are."""
+    with claimed.get_lock():
+        index = claimed.value
+        if index >= batches:
+            return None
+        claimed.value = index + 1
+    return index
+
+
 def _helper_main(
-    writer: Connection, batches: list[list[tuple[str, _Work]]], fetch: ItemFetcher, db_path: Path
+    writer: Connection,
+    batches: list[list[tuple[str, _Work]]],
+    claimed: Synchronized,
+    fetch: ItemFetcher,
+    db_path: Path,
 ) -> None:
     # The parent's connection must not be used across fork: this process opens its own.
     fetch.conn = connect_readonly(db_path)
     # A thread sends, so that rendering runs up to AHEAD batches ahead of the parent's reading
-    # (a send blocks until the parent has read most of it; the parent renders batches of its
-    # own in between).
+    # (a send blocks until the parent has read most of it).
     outbox: queue.Queue[tuple[str, object] | None] = queue.Queue(AHEAD)
     sender = threading.Thread(target=_send_all, args=(outbox, writer))
     sender.start()
     try:
-        for batch in batches:
-            outbox.put(("ok", _render_batch(fetch, batch)))
+        while (index := _claim(claimed, len(batches))) is not None:
+            outbox.put(("ok", (index, _render_batch(fetch, batches[index]))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
         outbox.put(("error", f"feed helper process: {type(exc).__name__}: {exc}"))
     finally:
@@ -296,7 +343,7 @@ def _render_batch(
     return [(doc_id, render.entry_xml(item)) for (doc_id, _), item in pairs]
 
 
-def _helper_count(items: int, processes: int | None) -> int:
+def helper_count(items: int, processes: int | None) -> int:
     """Helpers to fork: ``processes`` less this one, or by default one per further CPU (up to
     MAX_HELPERS) for a large build. (Two helpers on two CPUs, with this process mostly waiting
     for them, measured 1-2 s slower than one on a shared 2-core machine.)"""

@@ -1,17 +1,18 @@
-"""Large builds: a helper process renders the items, a writer thread writes the files, place
-feeds hold the newest PLACE_LIMIT items. The output must not depend on any of it."""
+"""Large builds: helper processes render the items and write the calendars, place feeds hold
+the newest PLACE_LIMIT items. The output must not depend on any of it."""
 
 from __future__ import annotations
 
 import filecmp
 import multiprocessing
 import os
+import time
 from datetime import datetime, timedelta
 
 import feedparser
 import pytest
 
-from citynews.feeds import feedwriter, render
+from citynews.feeds import build, feedwriter, render
 from citynews.feeds.build import MANIFEST, build_feeds
 from citynews.feeds.common import FeedsWriteError
 from citynews.feeds.items import PLACE_LIMIT
@@ -126,13 +127,56 @@ def test_two_helpers_give_the_same_bytes(db_path, tmp_path):
 
 def test_helpers_only_for_large_builds_and_where_forking_is_safe(monkeypatch):
     monkeypatch.setattr(feedwriter, "_cpus", lambda: 2)
-    assert feedwriter._helper_count(feedwriter.PARALLEL_ITEMS, None) == 1
-    assert feedwriter._helper_count(feedwriter.PARALLEL_ITEMS - 1, None) == 0
-    assert feedwriter._helper_count(10**6, 1) == 0
-    assert feedwriter._helper_count(10, 3) == 2
+    assert feedwriter.helper_count(feedwriter.PARALLEL_ITEMS, None) == 1
+    assert feedwriter.helper_count(feedwriter.PARALLEL_ITEMS - 1, None) == 0
+    assert feedwriter.helper_count(10**6, 1) == 0
+    assert feedwriter.helper_count(10, 3) == 2
     monkeypatch.setattr(feedwriter, "_cpus", lambda: 1)
-    assert feedwriter._helper_count(10**6, None) == 0
+    assert feedwriter.helper_count(10**6, None) == 0
     monkeypatch.setattr(feedwriter, "_cpus", lambda: 64)
-    assert feedwriter._helper_count(10**6, None) == feedwriter.MAX_HELPERS
+    assert feedwriter.helper_count(10**6, None) == feedwriter.MAX_HELPERS
     monkeypatch.setattr(feedwriter, "_can_fork", lambda: False)
-    assert feedwriter._helper_count(10**6, 2) == 0
+    assert feedwriter.helper_count(10**6, 2) == 0
+
+
+def test_this_process_renders_what_a_slow_helper_has_not(db_path, tmp_path, monkeypatch):
+    build_pid = os.getpid()
+    entry_xml = render.entry_xml
+    here = multiprocessing.Value("i", 0)
+
+    def uneven(item):
+        if os.getpid() == build_pid:
+            if ":event:" not in item.guid:  # event items are always rendered here
+                here.value += 1
+        else:
+            time.sleep(0.05)  # the helper is slow: the build takes batches itself
+        return entry_xml(item)
+
+    monkeypatch.setattr(render, "entry_xml", uneven)
+    single = build_feeds(db_path, tmp_path / "one", base_url=BASE, now=NOW, processes=1)
+    here.value = 0
+    helped = build_feeds(db_path, tmp_path / "two", base_url=BASE, now=NOW, processes=2)
+    assert helped.processes == 2
+    # 40 documents in 14 batches; the helper takes the first, the build most of the others.
+    assert 20 <= here.value < 40
+    assert _mismatched(tmp_path / "one", tmp_path / "two") == []
+    assert sorted(single.written) == sorted(helped.written)
+    assert not multiprocessing.active_children()
+
+
+def test_calendars_written_by_another_process_fail_as_one_error(db_path, tmp_path, monkeypatch):
+    build_pid = os.getpid()
+    calendars = build.build_calendars
+
+    def broken(*args, **kwargs):
+        if os.getpid() != build_pid:
+            raise ValueError("no calendar today")
+        return calendars(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_calendars", broken)
+    with pytest.raises(FeedsWriteError, match=r"^feed helper process: ValueError: no calendar"):
+        build_feeds(db_path, tmp_path / "out", base_url=BASE, now=NOW, processes=2)
+    assert not multiprocessing.active_children()
+    # In one process the same build writes its calendars itself.
+    report = build_feeds(db_path, tmp_path / "one", base_url=BASE, now=NOW, processes=1)
+    assert "ort-08421000-ulm.ics" in report.written

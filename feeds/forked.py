@@ -1,0 +1,79 @@
+"""One piece of a build run in a forked process while this one goes on with the rest.
+
+A large build's calendars (a few thousand files) need only the events and the place list, not
+the feed rows: forked before the feed rows are read, they are written on the second CPU while
+this process reads and ranks the feed rows, which nothing else could overlap.
+
+Fork is used only where ``feeds.feedwriter`` uses it (POSIX, no other threads); elsewhere the
+work runs in this process, before the rest.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+from citynews.feeds.common import FeedsWriteError
+
+T = TypeVar("T")
+
+
+class SideJob(Generic[T]):
+    """``work()`` in a forked process (``fork`` true) or right here; ``result`` returns what it
+    returned, or raises its error as one :class:`FeedsWriteError`."""
+
+    def __init__(self, work: Callable[[], T], *, fork: bool) -> None:
+        self._reader: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if not fork:
+            self._value = work()
+            return
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        # Frozen: the child's collector leaves the objects it shares with this process alone
+        # (its scans would copy every memory page they touch).
+        gc.freeze()
+        try:
+            self._process = context.Process(target=_run, args=(writer, work))
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            writer.close()
+        self._reader = reader
+
+    def result(self) -> T:
+        """What the work returned (waits for the process)."""
+        if self._process is None or self._reader is None:
+            return self._value
+        try:
+            outcome, value = self._reader.recv()
+        except EOFError:
+            outcome, value = "error", "a feed helper process ended early"
+        self._process.join()  # it ends after its one message
+        self.kill()
+        if outcome == "error":
+            raise FeedsWriteError(value)
+        return value
+
+    def kill(self) -> None:
+        """Stop the process if it still runs (the build failed)."""
+        if self._process is not None and self._reader is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._reader.close()
+            self._process = None
+
+
+def _run(writer: Connection, work: Callable[[], object]) -> None:
+    try:
+        message: tuple[str, object] = ("ok", work())
+    except FeedsWriteError as exc:
+        message = ("error", str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        message = ("error", f"feed helper process: {type(exc).__name__}: {exc}")
+    writer.send(message)
+    writer.close()

@@ -1,0 +1,49 @@
+"""feeds.forked: a piece of a build in a forked process, its result or one error back."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from citynews.feeds.common import FeedsWriteError
+from citynews.feeds.forked import SideJob
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_the_result_comes_back(fork):
+    pid, doubled = SideJob(lambda: _pid_and(21), fork=fork).result()
+    assert doubled == 42
+    assert (pid != os.getpid()) is fork
+    assert not multiprocessing.active_children()
+
+
+def test_a_write_error_keeps_its_message():
+    def full_disk() -> None:
+        raise FeedsWriteError("cannot write /srv/feeds/a.ics: No space left on device")
+
+    with pytest.raises(FeedsWriteError, match=r"^cannot write /srv/feeds/a.ics: No space left"):
+        SideJob(full_disk, fork=True).result()
+
+
+def test_any_other_error_is_one_line():
+    with pytest.raises(FeedsWriteError, match=r"^feed helper process: KeyError: 'slug'$"):
+        SideJob(lambda: {}["slug"], fork=True).result()
+
+
+def test_a_process_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(FeedsWriteError, match="ended early"):
+        SideJob(lambda: os._exit(3), fork=True).result()
+    assert not multiprocessing.active_children()
+
+
+def test_kill_stops_a_job_nobody_waits_for():
+    job = SideJob(lambda: multiprocessing.Event().wait(60), fork=True)
+    job.kill()
+    assert not multiprocessing.active_children()
+    job.kill()  # twice is harmless
