@@ -61,6 +61,7 @@ from citynews.feeds.items import (
     collect_feeds,
     item_dates,
     place_feeds,
+    place_limits,
 )
 from citynews.feeds.output import Output
 
@@ -186,8 +187,11 @@ def build_feeds(
         # What items show of their source; other columns (e.g. updated_at) do not count.
         source_labels = [(name, s["title"], s["home_url"]) for name, s in sources.items()]
         clock = time.perf_counter()
+        # Mostly for the thousands of place feeds: the 16 states' rows come with them.
+        ranking = fetch.place_ranking(place_limits(places, limit))
+        clock = report.charge("orte", clock)
         feeds = []
-        for feed in collect_feeds(fetch, places, limit=limit, now=now):
+        for feed in collect_feeds(fetch, places, ranking, limit=limit, now=now):
             if feed.data.rows or feed.slug == "alle":
                 feeds.append(feed)
             clock = report.charge(feed.group, clock)

@@ -138,10 +138,24 @@ def place_feeds(conn: sqlite3.Connection) -> list[PlaceFeed]:
     return sorted(out, key=lambda p: p.ags)
 
 
+def place_limits(places: list[PlaceFeed], limit: int) -> dict[str, int]:
+    """Items per place feed (town or district key) and per state feed (its two digits)."""
+    towns = min(limit, PLACE_LIMIT)
+    return {**dict.fromkeys(STATES, limit), **{p.ags: towns for p in places}}
+
+
 def collect_feeds(
-    fetch: ItemFetcher, places: list[PlaceFeed], *, limit: int, now: datetime
+    fetch: ItemFetcher,
+    places: list[PlaceFeed],
+    ranking: Mapping[str, Rows],
+    *,
+    limit: int,
+    now: datetime,
 ) -> Iterable[Feed]:
-    """Every feed of the database in publishing order; the caller skips empty ones."""
+    """Every feed of the database in publishing order; the caller skips empty ones.
+
+    ``ranking``: the rows of every state and place feed (``ItemFetcher.place_ranking`` with
+    ``place_limits``)."""
     topic_names = fetch.topic_names
     yield Feed(
         "alle",
@@ -179,9 +193,8 @@ def collect_feeds(
             "laender",
             f"citynews – {name}",
             f"Meldungen mit Bezug zu Orten in {name}.",
-            fetch.in_places(code, f"{int(code) + 1:02d}", limit),
+            ranking[code],
         )
-    ranking = fetch.place_ranking(places, min(limit, PLACE_LIMIT))
     for place in places:
         name = plain_text(place.name)
         label = name if place.kind == "municipality" else _district_label(name)
@@ -242,16 +255,18 @@ class ItemFetcher:
         ).fetchall()
         return Rows(rows, *self._labels([r["id"] for r in rows]))
 
-    def place_ranking(self, places: list[PlaceFeed], limit: int) -> dict[str, Rows]:
-        """The newest ``limit`` documents of every place feed, in one pass.
+    def place_ranking(self, limits: Mapping[str, int]) -> dict[str, Rows]:
+        """The newest documents of every place key in ``limits`` (a state's two digits, a
+        district's five, a town's eight), at most as many as it says, in one pass.
 
-        One ordered walk of all place links instead of a query per town: thousands of place
-        feeds cost one sort, not thousands of them. The walk reads only indexes (the feed-order
-        index and the place links' primary key); the documents' key columns come from one
-        sequential scan of the table. Reading them per link in feed order jumped across the
-        whole table: 1.4 s for 140,000 links against 0.7 s on 100,000 documents.
+        One ordered walk of all place links instead of a query per place: thousands of place
+        feeds cost one sort, not thousands of them (the 16 state queries alone took 0.5 s,
+        each sorting the documents of a whole state). The walk reads only indexes (the
+        feed-order index and the place links' primary key); the documents' key columns come
+        from one sequential scan of the table. Reading them per link in feed order jumped
+        across the whole table: 1.4 s for 140,000 links against 0.7 s on 100,000 documents.
         """
-        ranking: dict[str, list[sqlite3.Row]] = {p.ags: [] for p in places}
+        ranking: dict[str, list[sqlite3.Row]] = {key: [] for key in limits}
         by_id = {
             row["id"]: row
             for row in self.conn.execute(
@@ -265,13 +280,13 @@ class ItemFetcher:
             row = by_id.get(document_id)
             if row is None:
                 continue  # a duplicate: its original is listed
-            for key in (ags, ags[:5]):
+            for key in (ags, ags[:5], ags[:2]):
                 chosen = ranking.get(key)
                 # A document's links are adjacent in this order: one check against the last
                 # row keeps a document once per feed.
                 if (
                     chosen is not None
-                    and len(chosen) < limit
+                    and len(chosen) < limits[key]
                     and (not chosen or chosen[-1] is not row)
                 ):
                     chosen.append(row)
@@ -281,22 +296,8 @@ class ItemFetcher:
         if len(linked) * LABEL_SCAN_SHARE > documents:
             self._load_all_labels()
         return {
-            ags: Rows(rows, *self._labels([r["id"] for r in rows])) for ags, rows in ranking.items()
+            key: Rows(rows, *self._labels([r["id"] for r in rows])) for key, rows in ranking.items()
         }
-
-    def in_places(self, low: str, high: str, limit: int) -> Rows:
-        """Documents about places whose AGS lies in [low, high): a state, district or town.
-
-        The place index finds the few documents of a town; "+" keeps SQLite from walking the
-        whole feed-order index instead, which is slow for towns with few documents.
-        """
-        rows = self.conn.execute(
-            f"select {_KEY_COLUMNS} from documents d where d.id in"
-            " (select dp.document_id from document_places dp where dp.ags >= ? and dp.ags < ?)"
-            f" and +d.duplicate_of is null order by +{ORDER_KEY} desc, d.id desc limit ?",
-            [low, high, limit],
-        ).fetchall()
-        return Rows(rows, *self._labels([r["id"] for r in rows]))
 
     def events(self, limit: int, now: datetime) -> Rows:
         """Upcoming events first, then recent ones: the calendars' window, never older."""
