@@ -126,7 +126,7 @@ TARGETS = (
     ("storage", "slowest_query_ms", "<", 200.0, "slowest view query ms"),
     ("feeds", "build_s", "<", 10.0, "all feeds + calendars of 100,000 documents, fresh dir s"),
     ("feeds", "without_place_feeds_s", "<", 5.0, "feeds + calendars but place feeds s"),
-    ("feeds", "peak_rss_both_mb", "<", 500.0, "feeds build peak RSS MB, build + helper added"),
+    ("feeds", "peak_tree_pss_mb", "<", 500.0, "feeds build peak memory MB, all its processes"),
     ("feeds", "rebuild_s", "<", 2.0, "feeds rebuild, nothing changed s"),
     ("memory", "peak_rss_mb_long", "<", 500.0, "peak RSS long crawl MB"),
     ("memory", "growth", "<", 1.25, "peak RSS long ÷ short crawl"),
@@ -223,6 +223,24 @@ class ChildResult:
     peak_rss_mb: float
     cpu_s: float
     samples: list[tuple[float, float]]
+    # The largest sum of PSS over the child and its own children at one sample: the memory of
+    # a process tree, shared pages counted once (a forked helper's RSS repeats the pages it
+    # shares with its parent).
+    peak_tree_pss_mb: float = 0.0
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """PSS of a process and its descendants now, in MB (0 for what has gone meanwhile)."""
+    total = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
+                break
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(_tree_pss_mb(int(child)) for child in children)
 
 
 def _run_child(command: list[str], log: Path) -> ChildResult:
@@ -238,11 +256,13 @@ def _run_child(command: list[str], log: Path) -> ChildResult:
         process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     samples: list[tuple[float, float]] = []
     peaks: list[float] = []
+    trees: list[float] = []
     done = threading.Event()
 
     def sample() -> None:
         status = Path(f"/proc/{process.pid}/status")
         while not done.wait(0.1):
+            trees.append(_tree_pss_mb(process.pid))
             try:
                 for line in status.read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -265,7 +285,9 @@ def _run_child(command: list[str], log: Path) -> ChildResult:
         raise RuntimeError(f"{' '.join(command[:4])} failed ({process.returncode}):\n{tail}")
     # A child gone before the first sample: wait4's figure, an upper bound.
     peak = max(peaks) if peaks else usage.ru_maxrss / 1024
-    return ChildResult(wall, peak, usage.ru_utime + usage.ru_stime, samples)
+    return ChildResult(
+        wall, peak, usage.ru_utime + usage.ru_stime, samples, max(trees, default=0.0)
+    )
 
 
 def bare_crawl(base_url: str, work: Path) -> dict[str, Any]:
@@ -855,7 +877,10 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
         "4 feeds", "fresh build in a process of its own, on disk", stats([child.wall_s]), "s"
     )
     report.row("4 feeds", "  its peak RSS", stats([child.peak_rss_mb]), "MB")
-    report.row("4 feeds", "  its helper process's peak RSS", stats([helper_rss]), "MB")
+    report.row("4 feeds", "  its helper processes' peak RSS", stats([helper_rss]), "MB")
+    report.row(
+        "4 feeds", "  peak memory of all its processes (PSS)", stats([child.peak_tree_pss_mb]), "MB"
+    )
     calendars = sum(1 for f in last.feeds if f.files[0].endswith(".ics"))
     place_feeds = sum(
         1 for f in last.feeds if f.group == "orte" and f.files[0].endswith(".rss.xml")
@@ -871,6 +896,7 @@ def case_feeds(sizes: Sizes, db: Path, work: Path, report: Report) -> dict[str, 
         "peak_rss_mb": child.peak_rss_mb,
         "helper_peak_rss_mb": helper_rss,
         "peak_rss_both_mb": child.peak_rss_mb + helper_rss,
+        "peak_tree_pss_mb": child.peak_tree_pss_mb,
         "processes": last.processes,
         "feeds": len(last.feeds) - calendars,
         "place_feeds": place_feeds,
