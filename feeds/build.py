@@ -154,13 +154,7 @@ def build_feeds(
     files = buildkey.file_state(db_path)
     existing, last_key = _read_manifest(out_dir)
     fingerprints: dict[str, str] = {}
-    output = Output(
-        out_dir,
-        existing,
-        written=report.written,
-        unchanged=report.unchanged,
-        drop_manifest=lambda: _write_manifest(out_dir, {}),
-    )
+    output = _output(out_dir, existing, report.written, report.unchanged)
     conn = connect_readonly(db_path)
     side: SideJob[_Calendars] | None = None
     try:
@@ -288,13 +282,7 @@ def _write_calendars(
     """Write every calendar whose fingerprint changed."""
     started = time.perf_counter()
     made = _Calendars()
-    output = Output(
-        out_dir,
-        existing,
-        written=made.written,
-        unchanged=made.unchanged,
-        drop_manifest=lambda: _write_manifest(out_dir, {}),
-    )
+    output = _output(out_dir, existing, made.written, made.unchanged)
     for calendar in build_calendars(
         conn,
         now=now,
@@ -311,6 +299,19 @@ def _write_calendars(
         made.infos.append(_calendar_info(calendar))
     made.seconds = time.perf_counter() - started
     return made
+
+
+def _output(
+    out_dir: Path, existing: dict[str, str], written: list[str], unchanged: list[str]
+) -> Output:
+    """Writes files to ``out_dir``, dropping the manifest before it replaces one."""
+    return Output(
+        out_dir,
+        existing,
+        written=written,
+        unchanged=unchanged,
+        drop_manifest=lambda: _write_manifest(out_dir, {}),
+    )
 
 
 def _row_keys(feed: Feed, known: dict[str, str]) -> object:
