@@ -36,6 +36,7 @@ from pathlib import Path
 
 from citynews.feeds import render
 from citynews.feeds.common import FeedsWriteError, connect_readonly
+from citynews.feeds.forked import ignore_interrupts
 from citynews.feeds.items import Feed, ItemFetcher, Rows
 
 # Below this many distinct items to render, a helper costs more than it saves.
@@ -302,6 +303,7 @@ def _helper_main(
     fetch: ItemFetcher,
     db_path: Path,
 ) -> None:
+    ignore_interrupts()
     # The parent's connection must not be used across fork: this process opens its own.
     fetch.conn = connect_readonly(db_path)
     # A thread sends, so that rendering runs up to AHEAD batches ahead of the parent's reading

@@ -10,8 +10,10 @@ work runs in this process, before the rest.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
@@ -69,11 +71,20 @@ class SideJob(Generic[T]):
 
 
 def _run(writer: Connection, work: Callable[[], object]) -> None:
+    ignore_interrupts()
     try:
         message: tuple[str, object] = ("ok", work())
     except FeedsWriteError as exc:
         message = ("error", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
         message = ("error", f"feed helper process: {type(exc).__name__}: {exc}")
-    writer.send(message)
+    # OSError: the build has ended (and said why); nobody is waiting.
+    with contextlib.suppress(OSError):
+        writer.send(message)
     writer.close()
+
+
+def ignore_interrupts() -> None:
+    """For a forked helper: Ctrl-C is the build's to handle (it says "interrupted" and stops
+    its helpers); a helper of its own would print a traceback for it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
@@ -47,3 +49,19 @@ def test_kill_stops_a_job_nobody_waits_for():
     job.kill()
     assert not multiprocessing.active_children()
     job.kill()  # twice is harmless
+
+
+def test_ctrl_c_is_left_to_the_build():
+    # Ctrl-C reaches every process of the terminal's group; the build handles it and stops
+    # its helpers, which must not print a traceback of their own.
+    running = multiprocessing.Event()
+
+    def work() -> str:
+        running.set()
+        time.sleep(0.5)
+        return "done"
+
+    job = SideJob(work, fork=True)
+    assert running.wait(10)
+    os.kill(job._process.pid, signal.SIGINT)
+    assert job.result() == "done"
