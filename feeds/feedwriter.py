@@ -36,7 +36,7 @@ from pathlib import Path
 
 from citynews.feeds import render
 from citynews.feeds.common import FeedsWriteError, connect_readonly
-from citynews.feeds.forked import ignore_interrupts
+from citynews.feeds.forked import become_helper
 from citynews.feeds.items import Feed, ItemFetcher, Rows
 
 # Below this many distinct items to render, a helper costs more than it saves.
@@ -208,7 +208,7 @@ class _Helpers:
                 reader, writer = context.Pipe(duplex=False)
                 process = context.Process(
                     target=_helper_main,
-                    args=(writer, self._batches, self._claimed, fetch, db_path),
+                    args=(writer, self._batches, self._claimed, fetch, db_path, os.getpid()),
                 )
                 process.start()
                 writer.close()
@@ -302,8 +302,9 @@ def _helper_main(
     claimed: Synchronized,
     fetch: ItemFetcher,
     db_path: Path,
+    parent: int,
 ) -> None:
-    ignore_interrupts()
+    become_helper(parent)
     # The parent's connection must not be used across fork: this process opens its own.
     fetch.conn = connect_readonly(db_path)
     # A thread sends, so that rendering runs up to AHEAD batches ahead of the parent's reading

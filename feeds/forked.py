@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 from citynews.feeds.common import FeedsWriteError
+from citynews.processes import die_with_parent
 
 T = TypeVar("T")
 
@@ -39,7 +41,7 @@ class SideJob(Generic[T]):
         # (its scans would copy every memory page they touch).
         gc.freeze()
         try:
-            self._process = context.Process(target=_run, args=(writer, work))
+            self._process = context.Process(target=_run, args=(writer, work, os.getpid()))
             self._process.start()
         finally:
             gc.unfreeze()
@@ -70,8 +72,8 @@ class SideJob(Generic[T]):
             self._process = None
 
 
-def _run(writer: Connection, work: Callable[[], object]) -> None:
-    ignore_interrupts()
+def _run(writer: Connection, work: Callable[[], object], parent: int) -> None:
+    become_helper(parent)
     try:
         message: tuple[str, object] = ("ok", work())
     except FeedsWriteError as exc:
@@ -84,7 +86,9 @@ def _run(writer: Connection, work: Callable[[], object]) -> None:
     writer.close()
 
 
-def ignore_interrupts() -> None:
-    """For a forked helper: Ctrl-C is the build's to handle (it says "interrupted" and stops
-    its helpers); a helper of its own would print a traceback for it."""
+def become_helper(parent: int) -> None:
+    """In a forked helper of the build process ``parent``: end with it (killed by a cron
+    timeout, say), and leave Ctrl-C to it (it says "interrupted" and stops its helpers; a
+    helper of its own would print a traceback)."""
+    die_with_parent(signal.SIGKILL, parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

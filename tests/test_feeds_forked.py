@@ -5,7 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +68,30 @@ def test_ctrl_c_is_left_to_the_build():
     assert running.wait(10)
     os.kill(job._process.pid, signal.SIGINT)
     assert job.result() == "done"
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+def test_a_helper_ends_with_a_killed_build():
+    # A cron timeout or kill -9 ends the build without its cleanup: its helpers must not run on.
+    build = (
+        "import os, time\n"
+        "from citynews.feeds.forked import SideJob\n"
+        "job = SideJob(lambda: time.sleep(60), fork=True)\n"
+        "print(job._process.pid, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, timeout=60)
+    helper = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _running(helper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(helper)

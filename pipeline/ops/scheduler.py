@@ -16,7 +16,6 @@ After a run that added or changed documents the feeds are rebuilt, again in a ch
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import logging
 import os
@@ -40,6 +39,7 @@ from citynews.cron import cron_trigger, next_fire, validate
 from citynews.errors import ConfigError
 from citynews.model import BERLIN
 from citynews.ops import health
+from citynews.processes import die_with_parent
 
 # A run that starts this late (the machine slept, a long crawl held the worker) still runs once.
 MISFIRE_GRACE_S = 600
@@ -101,16 +101,9 @@ def _last_json(stdout: str) -> dict[str, Any] | None:
     return None
 
 
-# prctl is looked up here, not in the forked child: a dlopen there could deadlock on a lock
-# another thread held at fork time.
-_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
-PR_SET_PDEATHSIG = 1
-
-
 def _die_with_parent() -> None:
     """In the child before exec: get SIGTERM if the scheduler dies, even by kill -9."""
-    if _PRCTL is not None:
-        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent(signal.SIGTERM)
 
 
 @dataclass
