@@ -19,7 +19,6 @@ renders in one process).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -36,7 +35,7 @@ from pathlib import Path
 
 from citynews.feeds import render
 from citynews.feeds.common import FeedsWriteError, connect_readonly
-from citynews.feeds.forked import become_helper
+from citynews.feeds.forked import ENDED_EARLY, become_helper, error_line, start_helper
 from citynews.feeds.items import Feed, ItemFetcher, Rows
 
 # Below this many distinct items to render, a helper costs more than it saves.
@@ -197,28 +196,17 @@ class _Helpers:
         self._started: set[Connection] = set()
         self._processes: list[multiprocessing.process.BaseProcess] = []
         self._batches = [work[start : start + BATCH] for start in range(0, len(work), BATCH)]
-        context = multiprocessing.get_context("fork")
-        self._claimed = context.Value("q", 0)
-        # Fork: the helpers get these objects as they are, without pickling. Frozen, the rows
-        # all processes hold stay out of the helpers' collectors, whose scans would copy every
-        # memory page they touch.
-        gc.freeze()
+        self._claimed = multiprocessing.get_context("fork").Value("q", 0)
         try:
             for _ in range(count):
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_helper_main,
-                    args=(writer, self._batches, self._claimed, fetch, db_path, os.getpid()),
+                process, reader = start_helper(
+                    _helper_main, self._batches, self._claimed, fetch, db_path
                 )
-                process.start()
-                writer.close()
                 self._readers.append(reader)
                 self._processes.append(process)
         except BaseException:
             self.kill()
             raise
-        finally:
-            gc.unfreeze()
 
     def next(self, doc_id: str) -> render.Fragments:
         """The item of ``doc_id``, which must be the next one in the order given."""
@@ -251,7 +239,7 @@ class _Helpers:
         """Take the batches the helpers have sent (with ``wait``, at least one); whether any
         came. A helper that ended is dropped; all gone with batches missing is an error."""
         if not self._readers:
-            raise FeedsWriteError("a feed helper process ended early")
+            raise FeedsWriteError(ENDED_EARLY)
         came = False
         for reader in multiprocessing.connection.wait(self._readers, None if wait else 0):
             try:
@@ -316,7 +304,7 @@ def _helper_main(
         while (index := _claim(claimed, len(batches))) is not None:
             outbox.put(("ok", (index, _render_batch(fetch, batches[index]))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
-        outbox.put(("error", f"feed helper process: {type(exc).__name__}: {exc}"))
+        outbox.put(("error", error_line(exc)))
     finally:
         outbox.put(None)
         sender.join()

@@ -23,6 +23,8 @@ from citynews.feeds.common import FeedsWriteError
 from citynews.processes import die_with_parent
 
 T = TypeVar("T")
+# A helper gone without its answer (killed, say).
+ENDED_EARLY = "a feed helper process ended early"
 
 
 class SideJob(Generic[T]):
@@ -35,18 +37,7 @@ class SideJob(Generic[T]):
         if not fork:
             self._value = work()
             return
-        context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
-        # Frozen: the child's collector leaves the objects it shares with this process alone
-        # (its scans would copy every memory page they touch).
-        gc.freeze()
-        try:
-            self._process = context.Process(target=_run, args=(writer, work, os.getpid()))
-            self._process.start()
-        finally:
-            gc.unfreeze()
-            writer.close()
-        self._reader = reader
+        self._process, self._reader = start_helper(_run, work)
 
     def result(self) -> T:
         """What the work returned (waits for the process)."""
@@ -55,7 +46,7 @@ class SideJob(Generic[T]):
         try:
             outcome, value = self._reader.recv()
         except EOFError:
-            outcome, value = "error", "a feed helper process ended early"
+            outcome, value = "error", ENDED_EARLY
         self._process.join()  # it ends after its one message
         self.kill()
         if outcome == "error":
@@ -72,14 +63,42 @@ class SideJob(Generic[T]):
             self._process = None
 
 
+def start_helper(
+    target: Callable[..., None], *args: object
+) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    """Fork a helper running ``target(writer, *args, parent_pid)``; the process and the
+    reading end of its pipe (``writer`` is the other). The helper should call
+    :func:`become_helper` first."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    # Frozen: the helper's collector leaves the objects it shares with this process alone (its
+    # scans would copy every memory page they touch).
+    gc.freeze()
+    try:
+        process = context.Process(target=target, args=(writer, *args, os.getpid()))
+        process.start()
+    except BaseException:
+        reader.close()
+        raise
+    finally:
+        gc.unfreeze()
+        writer.close()
+    return process, reader
+
+
+def error_line(exc: Exception) -> str:
+    """What the build reports of a helper's error: one line."""
+    if isinstance(exc, FeedsWriteError):
+        return str(exc)
+    return f"feed helper process: {type(exc).__name__}: {exc}"
+
+
 def _run(writer: Connection, work: Callable[[], object], parent: int) -> None:
     become_helper(parent)
     try:
         message: tuple[str, object] = ("ok", work())
-    except FeedsWriteError as exc:
-        message = ("error", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
-        message = ("error", f"feed helper process: {type(exc).__name__}: {exc}")
+        message = ("error", error_line(exc))
     # OSError: the build has ended (and said why); nobody is waiting.
     with contextlib.suppress(OSError):
         writer.send(message)

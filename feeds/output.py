@@ -35,8 +35,9 @@ class Output:
         self.unchanged = unchanged
         self._drop_manifest = drop_manifest
         self.manifest_dropped = False
-        # Files not in the folder now need no comparison (a fresh build: none does).
-        self._present = set(os.listdir(out_dir))
+        # Files not in the folder at the first write need no comparison (a fresh build: none
+        # does). Listed then, not here: a build that skips writes nothing.
+        self._present: set[str] | None = None
 
     def prepare(self, names: Iterable[str]) -> None:
         """Call before these files are replaced.
@@ -54,5 +55,7 @@ class Output:
         """Write a file (its bytes, or parts written one after the other) unless it holds
         them already."""
         self.prepare([name])
+        if self._present is None:
+            self._present = set(os.listdir(self.out_dir))
         changed = write_if_changed(self.out_dir / name, data, absent=name not in self._present)
         (self.written if changed else self.unchanged).append(name)

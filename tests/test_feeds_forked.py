@@ -49,7 +49,9 @@ def test_a_process_that_dies_is_an_error_not_a_hang():
 
 def test_kill_stops_a_job_nobody_waits_for():
     job = SideJob(lambda: multiprocessing.Event().wait(60), fork=True)
+    process = job._process
     job.kill()
+    assert process.exitcode == -signal.SIGKILL  # stopped, not waited for
     assert not multiprocessing.active_children()
     job.kill()  # twice is harmless
 
